@@ -1,0 +1,197 @@
+package workshop.sse.core;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One stream's outgoing messages, waiting for its writer. Producers (the broadcast, the counter's timer) never
+ * wait: {@link #offer} either queues or, when the stream's unsent bytes would pass the bound, closes the outbox so
+ * that the writer ends the stream and the client catches up through reconnect and replay. A message counts
+ * against the bound from the moment it is offered until its writer reports it {@link #sent}. Replayed events are
+ * the exception: the history holds them anyway, so they cost the stream a reference, not their bytes.
+ */
+public final class Outbox {
+
+    /** Why an outbox closed. */
+    public enum Closing {
+        /** Every queued message was written; the stream ends normally (a counter that reached its limit). */
+        FINISHED,
+        /** Closed from outside: {@code POST /api/disconnect}, shutdown, or the stream's own end. */
+        CLOSED,
+        /** The client read too slowly: its unsent output passed the bound. */
+        OVERFLOWED
+    }
+
+    private final long capacityBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<SseMessage> replay = new ArrayDeque<>();
+    private final ArrayDeque<SseMessage> queue = new ArrayDeque<>();
+    private boolean inFlightCounted;
+    private long heldBytes;
+    private Closing closing;
+    private boolean finishing;
+    private volatile Runnable wakeUp = () -> { };
+
+    public Outbox(long capacityBytes) {
+        this.capacityBytes = capacityBytes;
+    }
+
+    /**
+     * Queues a message without waiting. Returns false when the outbox is closed or the message would take the
+     * unsent bytes past the bound, in which case the outbox closes as {@link Closing#OVERFLOWED}.
+     */
+    public boolean offer(SseMessage message) {
+        boolean queued;
+        lock.lock();
+        try {
+            if (closing != null || finishing) {
+                return false;
+            }
+            queued = heldBytes + message.sizeInBytes() <= capacityBytes;
+            if (queued) {
+                heldBytes += message.sizeInBytes();
+                queue.add(message);
+                changed.signalAll();
+            } else {
+                closeLocked(Closing.OVERFLOWED);
+            }
+        } finally {
+            lock.unlock();
+        }
+        wakeUp.run();
+        return queued;
+    }
+
+    /** Queues a replayed event (or the gap signal before them): ahead of every offered message, costing no bytes. */
+    void offerReplayed(SseMessage.Event event) {
+        lock.lock();
+        try {
+            if (closing == null && !finishing) {
+                replay.add(event);
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        wakeUp.run();
+    }
+
+    /**
+     * The next message, waiting up to {@code timeout}: null when nothing came in time (time for a heartbeat),
+     * {@link SseMessage#END} once the outbox is closed, or finished and drained.
+     */
+    public SseMessage take(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (true) {
+                if (closing == Closing.CLOSED || closing == Closing.OVERFLOWED) {
+                    return SseMessage.END;
+                }
+                SseMessage next = replay.poll();
+                inFlightCounted = next == null;
+                if (next == null) {
+                    next = queue.poll();
+                }
+                if (next != null) {
+                    return next;
+                }
+                if (finishing) {
+                    closing = Closing.FINISHED;
+                    return SseMessage.END;
+                }
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next message without waiting: null when there is none yet. For writers driven by callbacks. */
+    public SseMessage poll() {
+        try {
+            return take(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SseMessage.END;
+        }
+    }
+
+    /** The writer wrote {@code message}: its bytes no longer count against the bound. */
+    public void sent(SseMessage message) {
+        lock.lock();
+        try {
+            if (closing == null && inFlightCounted) { // a closed outbox already let go of everything
+                heldBytes -= message.sizeInBytes();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No more messages will come: the writer ends the stream after the queued ones. */
+    public void finish() {
+        lock.lock();
+        try {
+            finishing = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        wakeUp.run();
+    }
+
+    /** Ends the stream now; queued messages are dropped. */
+    public void close() {
+        lock.lock();
+        try {
+            closeLocked(Closing.CLOSED);
+        } finally {
+            lock.unlock();
+        }
+        wakeUp.run();
+    }
+
+    private void closeLocked(Closing why) {
+        if (closing == null) {
+            closing = why;
+            replay.clear();
+            queue.clear();
+            heldBytes = 0;
+        }
+        changed.signalAll();
+    }
+
+    /** Why the outbox closed, or null while it is open. */
+    public Closing closing() {
+        lock.lock();
+        try {
+            return closing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long heldBytes() {
+        lock.lock();
+        try {
+            return heldBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * For writers driven by callbacks rather than a blocked thread: runs after every offer, finish and close. It
+     * runs on the producer's thread, so it must only hand work on (never write, never block).
+     */
+    public void onWakeUp(Runnable wakeUp) {
+        this.wakeUp = wakeUp;
+    }
+}

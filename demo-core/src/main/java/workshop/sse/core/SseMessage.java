@@ -1,0 +1,67 @@
+package workshop.sse.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** What a stream's outbox holds: events to write, and the end of the stream. Heartbeats are the writer's job. */
+public sealed interface SseMessage {
+
+    /** What the message costs in the outbox: the bytes of its frame. */
+    int sizeInBytes();
+
+    /**
+     * An event; {@code id} is null for events that must never move a client's last id (presence, gap). Its frame
+     * is encoded once, however many streams it goes to.
+     */
+    final class Event implements SseMessage {
+        private final String id;
+        private final String name;
+        private final String data;
+        private final byte[] frame;
+
+        public Event(String id, String name, String data) {
+            this.id = id;
+            this.name = name;
+            this.data = data;
+            this.frame = SseFrames.event(id, name, data).getBytes(StandardCharsets.UTF_8);
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String data() {
+            return data;
+        }
+
+        /** Writes the whole frame, UTF-8: for servers that frame events themselves. */
+        public void writeFrameTo(OutputStream out) throws IOException {
+            out.write(frame);
+        }
+
+        @Override
+        public int sizeInBytes() {
+            return frame.length;
+        }
+
+        @Override
+        public String toString() {
+            return "Event[id=" + id + ", name=" + name + ", " + frame.length + " bytes]";
+        }
+    }
+
+    /** No more messages: the writer ends the response. */
+    record End() implements SseMessage {
+        @Override
+        public int sizeInBytes() {
+            return 0;
+        }
+    }
+
+    SseMessage END = new End();
+}

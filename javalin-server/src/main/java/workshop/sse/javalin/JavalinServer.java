@@ -1,0 +1,107 @@
+package workshop.sse.javalin;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import workshop.sse.core.ApiError;
+import workshop.sse.core.Launcher;
+import workshop.sse.core.Routes;
+import workshop.sse.core.Settings;
+import workshop.sse.core.SseDemo;
+
+/** The demo on Javalin: routes, cross-origin headers, errors as JSON, and the static page. */
+public final class JavalinServer implements Launcher.Running {
+
+    private static final String STACK = "Javalin " + Javalin.class.getPackage().getImplementationVersion() + " on Jetty "
+            + org.eclipse.jetty.server.Server.getVersion();
+
+    private final Javalin app;
+    private final SseDemo demo;
+
+    private JavalinServer(Javalin app, SseDemo demo) {
+        this.app = app;
+        this.demo = demo;
+    }
+
+    public static JavalinServer start(Settings settings) {
+        SseDemo demo = new SseDemo("javalin", STACK, settings);
+        SseEndpoints streams = new SseEndpoints(demo);
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true; // a stream's writer parks a virtual thread, not a platform one
+            config.startup.showJavalinBanner = false;
+            config.staticFiles.add("/static", Location.CLASSPATH);
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
+                // A write blocked on a client that stopped reading fails after this long; heartbeats keep live
+                // streams from ever being this idle.
+                connector.setIdleTimeout(2L * settings.heartbeatMs() + 1000);
+                connector.addBean(new HeadTimeout());
+                return connector;
+            });
+            // Javalin's SseHandler streams only when Accept names text/event-stream; see AcceptForSseHandler.
+            config.jetty.modifyServletContextHandler(handler -> AcceptForSseHandler.install(handler));
+
+            config.routes.before("/api/*", ctx -> {
+                demo.crossOrigin().headersFor(ctx.header("Origin")).forEach(ctx::header);
+                Routes.check(ctx.method().name(), ctx.path());
+            });
+            config.routes.get(Routes.COUNTER, streams::counter);
+            config.routes.head(Routes.COUNTER, streams::counter);
+            config.routes.get(Routes.BROADCAST, streams::broadcast);
+            config.routes.head(Routes.BROADCAST, streams::broadcast);
+            config.routes.post(Routes.BROADCAST, ctx -> json(ctx, 202, demo.publish(ctx.header("Origin"),
+                    ctx.header("Content-Type"), ctx.req().getContentLengthLong(), ctx.queryParam("event"),
+                    ctx.req().getInputStream())));
+            config.routes.post(Routes.DISCONNECT, ctx -> json(ctx, 200, demo.disconnectAll(ctx.header("Origin"))));
+            config.routes.get(Routes.STATUS, ctx -> json(ctx, 200, demo.statusJson()));
+            config.routes.head(Routes.STATUS, ctx -> json(ctx, 200, demo.statusJson()));
+            for (String path : new String[] {Routes.COUNTER, Routes.BROADCAST, Routes.DISCONNECT, Routes.STATUS}) {
+                config.routes.options(path, ctx -> {
+                    demo.crossOrigin().preflight(ctx.header("Origin")).forEach(ctx::header);
+                    ctx.status(204);
+                });
+            }
+
+            config.routes.exception(ApiError.class, (error, ctx) -> {
+                error.headers().forEach(ctx::header);
+                json(ctx, error.status(), error.json());
+            });
+            config.routes.exception(Exception.class, (error, ctx) -> {
+                System.err.println("javalin: " + ctx.method() + " " + ctx.path() + " failed: " + error);
+                json(ctx, 500, new ApiError(500, "The server failed to answer this request.").json());
+            });
+            config.routes.error(404, ctx -> {
+                if (!Routes.isApi(ctx.path())) { // a file that is not in static/
+                    json(ctx, 404, ApiError.notFound(ctx.path()).json());
+                }
+            });
+        });
+        app.start();
+        return new JavalinServer(app, demo);
+    }
+
+    private static void json(Context ctx, int status, String body) {
+        ctx.status(status).contentType("application/json").result(body);
+    }
+
+    @Override
+    public int port() {
+        return app.port();
+    }
+
+    /** Ends every stream (the writers finish their responses), then stops Jetty. */
+    @Override
+    public void close() {
+        demo.close();
+        app.stop();
+    }
+
+    static boolean isHead(Context ctx) {
+        return ctx.method() == HandlerType.HEAD;
+    }
+}

@@ -1,0 +1,10 @@
+package workshop.sse.javalin;
+
+import workshop.sse.core.Launcher;
+
+/** {@code ./serve javalin}: the demo on Javalin. */
+public final class Main {
+    public static void main(String[] args) {
+        Launcher.run("javalin", args, JavalinServer::start);
+    }
+}

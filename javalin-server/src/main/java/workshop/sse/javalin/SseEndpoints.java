@@ -1,0 +1,47 @@
+package workshop.sse.javalin;
+
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseHandler;
+import workshop.sse.core.SseDemo;
+import workshop.sse.core.SseDemo.Opening;
+
+/**
+ * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503
+ * or a stream), because Javalin's {@link SseHandler} commits 200 and the headers the moment it starts.
+ */
+final class SseEndpoints {
+
+    private final SseDemo demo;
+
+    SseEndpoints(SseDemo demo) {
+        this.demo = demo;
+    }
+
+    void counter(Context ctx) {
+        answer(ctx, demo.openCounter(JavalinServer.isHead(ctx), ctx.header("Accept"), ctx.header("Last-Event-ID"),
+                ctx.queryParam("interval"), ctx.queryParam("limit")));
+    }
+
+    void broadcast(Context ctx) {
+        answer(ctx, demo.openBroadcast(JavalinServer.isHead(ctx), ctx.header("Accept"), ctx.header("Last-Event-ID"),
+                ctx.queryParam("lastEventId")));
+    }
+
+    private void answer(Context ctx, Opening opening) {
+        switch (opening) {
+            case Opening.Opened opened -> {
+                // Timeout 0: the stream lasts as long as the client stays and the demo keeps it open.
+                new SseHandler(0, client -> StreamPump.run(client, opened.stream(), demo)).handle(ctx);
+                if (!ctx.res().isCommitted()) {
+                    opened.stream().end(); // SseHandler declined (no text/event-stream in Accept): free the slot
+                    throw new IllegalStateException("SseHandler did not start the stream");
+                }
+            }
+            case Opening.Finished finished -> ctx.status(204);
+            case Opening.HeadersOnly head -> {
+                SseDemo.STREAM_HEADERS.forEach(ctx::header);
+                ctx.status(200);
+            }
+        }
+    }
+}
