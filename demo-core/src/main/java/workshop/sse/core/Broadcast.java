@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,7 +102,11 @@ public final class Broadcast {
     /** The count changed: send everyone the count soon, once for a whole burst of changes. */
     private void presenceChanged() {
         if (presenceDue.compareAndSet(false, true)) {
-            timer.schedule(this::sendPresence, PRESENCE_COALESCE_MS, TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(this::sendPresence, PRESENCE_COALESCE_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // the timer is shut down: the server is stopping, and there is nobody left to tell
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package workshop.sse.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +19,8 @@ public final class Json {
     /** True when {@code text} is exactly one JSON value (no trailing tokens, no comments, no NaN). */
     public static boolean isValid(String text) {
         try {
-            MAPPER.readTree(text);
-            return true;
+            JsonNode value = MAPPER.readTree(text);
+            return value != null && !value.isMissingNode(); // blank text reads as a missing node: no value at all
         } catch (JsonProcessingException e) {
             return false;
         }

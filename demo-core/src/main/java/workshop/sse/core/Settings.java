@@ -15,7 +15,7 @@ public record Settings(String host, int port, int retryMs, int heartbeatMs, int 
 
     public static final class BadSetting extends IllegalArgumentException {
         public BadSetting(String message) {
-            super(message);
+            super(message.replace("\r", "\\r").replace("\n", "\\n")); // a value with a line break stays one line
         }
     }
 
