@@ -34,6 +34,7 @@ public final class Outbox {
     private Closing closing;
     private boolean finishing;
     private volatile Runnable wakeUp = () -> { };
+    private volatile Runnable onOverflow = () -> { };
 
     public Outbox(long capacityBytes) {
         this.capacityBytes = capacityBytes;
@@ -60,6 +61,9 @@ public final class Outbox {
             }
         } finally {
             lock.unlock();
+        }
+        if (!queued) {
+            onOverflow.run();
         }
         wakeUp.run();
         return queued;
@@ -185,6 +189,14 @@ public final class Outbox {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs once when the outbox overflows, on the producer's thread: a server whose writer may be blocked on the
+     * slow client closes the connection here, so that write fails now. Must only hand work on, never block.
+     */
+    public void onOverflow(Runnable onOverflow) {
+        this.onOverflow = onOverflow;
     }
 
     /**

@@ -11,6 +11,7 @@ import workshop.sse.core.Launcher;
 import workshop.sse.core.Routes;
 import workshop.sse.core.Settings;
 import workshop.sse.core.SseDemo;
+import workshop.sse.core.StaticFiles;
 
 /** The demo on Javalin: routes, cross-origin headers, errors as JSON, and the static page. */
 public final class JavalinServer implements Launcher.Running {
@@ -29,6 +30,7 @@ public final class JavalinServer implements Launcher.Running {
     public static JavalinServer start(Settings settings) {
         SseDemo demo = new SseDemo("javalin", STACK, settings);
         SseEndpoints streams = new SseEndpoints(demo);
+        HeadTimeout headTimeout = new HeadTimeout();
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true; // a stream's writer parks a virtual thread, not a platform one
             config.startup.showJavalinBanner = false;
@@ -40,9 +42,10 @@ public final class JavalinServer implements Launcher.Running {
                 // A write blocked on a client that stopped reading fails after this long; heartbeats keep live
                 // streams from ever being this idle.
                 connector.setIdleTimeout(2L * settings.heartbeatMs() + 1000);
-                connector.addBean(new HeadTimeout());
+                connector.addEventListener(headTimeout);
                 return connector;
             });
+            config.jetty.modifyServer(server -> server.setHandler(headTimeout)); // Javalin's handler goes inside it
             // Javalin's SseHandler streams only when Accept names text/event-stream; see AcceptForSseHandler.
             config.jetty.modifyServletContextHandler(handler -> AcceptForSseHandler.install(handler));
 
@@ -76,7 +79,13 @@ public final class JavalinServer implements Launcher.Running {
                 json(ctx, 500, new ApiError(500, "The server failed to answer this request.").json());
             });
             config.routes.error(404, ctx -> {
-                if (!Routes.isApi(ctx.path())) { // a file that is not in static/
+                if (Routes.isApi(ctx.path())) {
+                    return; // already answered as JSON by Routes.check
+                }
+                if (StaticFiles.find(ctx.path()) != null) { // a file of static/, asked with another method than GET
+                    ctx.header("Allow", "GET, HEAD");
+                    json(ctx, 405, ApiError.methodNotAllowed(ctx.method().name(), ctx.path(), "GET, HEAD").json());
+                } else {
                     json(ctx, 404, ApiError.notFound(ctx.path()).json());
                 }
             });

@@ -2,6 +2,11 @@ package workshop.sse.javalin;
 
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
+import workshop.sse.core.SseStream;
 import workshop.sse.core.SseDemo;
 import workshop.sse.core.SseDemo.Opening;
 
@@ -30,6 +35,7 @@ final class SseEndpoints {
     private void answer(Context ctx, Opening opening) {
         switch (opening) {
             case Opening.Opened opened -> {
+                closeConnectionOnOverflow(ctx, opened.stream());
                 // Timeout 0: the stream lasts as long as the client stays and the demo keeps it open.
                 new SseHandler(0, client -> StreamPump.run(client, opened.stream(), demo)).handle(ctx);
                 if (!ctx.res().isCommitted()) {
@@ -41,7 +47,27 @@ final class SseEndpoints {
             case Opening.HeadersOnly head -> {
                 SseDemo.STREAM_HEADERS.forEach(ctx::header);
                 ctx.status(200);
+                flushHeaders(ctx);
             }
+        }
+    }
+
+    /**
+     * A client that stops reading leaves the stream's writer blocked in a write. When its outbox overflows, the
+     * connection is closed so that write fails now (not when Jetty's idle timeout ends it).
+     */
+    private static void closeConnectionOnOverflow(Context ctx, SseStream stream) {
+        EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req())
+                .getConnectionMetaData().getConnection().getEndPoint();
+        stream.outbox().onOverflow(() -> Thread.startVirtualThread(endPoint::close));
+    }
+
+    /** Committing now keeps Jetty from adding the Content-Length: 0 of an empty answer: a stream has none. */
+    private static void flushHeaders(Context ctx) {
+        try {
+            ctx.res().flushBuffer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

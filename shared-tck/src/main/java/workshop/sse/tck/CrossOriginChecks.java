@@ -1,0 +1,161 @@
+package workshop.sse.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * SPEC "Cross-origin", with the default ALLOWED_ORIGINS ({@code http://localhost:*}, {@code http://127.0.0.1:*}):
+ * the kit never sets that setting, so what it checks here is the SPEC's default.
+ */
+public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
+
+    private static final byte[] TEXT = "cross-origin".getBytes(StandardCharsets.UTF_8);
+
+    /** One answer of each kind an /api path gives: JSON, errors, a publish, streams. */
+    private List<HttpHead> apiAnswers(String origin) throws IOException {
+        String header = "Origin: " + origin;
+        List<HttpHead> heads = new ArrayList<>();
+        try (RawHttp conn = connect()) {
+            heads.add(conn.exchange(conn.head("GET", "/api/status", header)).head());
+        }
+        try (RawHttp conn = connect()) {
+            heads.add(conn.exchange(conn.head("GET", "/api/no-such-endpoint", header)).head());
+        }
+        try (RawSseStream error = openStream("/api/counter?interval=1", header)) {
+            heads.add(error.head());
+        }
+        heads.add(post(BROADCAST + "?event=" + eventName("cors"), "text/plain", TEXT, header).head());
+        heads.add(post(BROADCAST, "text/plain", new byte[0], header).head());
+        for (String target : List.of(BROADCAST, COUNTER_IDLE)) {
+            try (RawSseStream stream = openStream(target, header)) {
+                heads.add(stream.head());
+                stream.abort();
+            }
+        }
+        return heads;
+    }
+
+    @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
+    @ValueSource(strings = {"http://localhost:5173", "http://127.0.0.1:8080", "http://localhost"})
+    @DisplayName("cross-origin: an allowed Origin is echoed in Access-Control-Allow-Origin, with Vary: Origin, on"
+            + " every /api answer (streams and errors included)")
+    void allowedOriginIsEchoed(String origin) throws IOException {
+        List<Integer> statuses = new ArrayList<>();
+        for (HttpHead head : apiAnswers(origin)) {
+            statuses.add(head.status());
+            assertEquals(List.of(origin), head.headers("Access-Control-Allow-Origin"),
+                    () -> "Access-Control-Allow-Origin in " + head.describe());
+            assertTrue(head.tokens("Vary").contains("origin"), () -> "Vary: Origin in " + head.describe());
+        }
+        // the answers were of the kinds meant: JSON, 404, 400, 202, 400, and two streams
+        assertEquals(List.of(200, 404, 400, 202, 400, 200, 200), statuses, "statuses of the /api answers");
+    }
+
+    static Stream<Arguments> preflights() {
+        return Stream.of(
+                arguments(BROADCAST, "POST", "content-type"),
+                arguments(BROADCAST, "GET", "last-event-id"),
+                arguments("/api/counter", "GET", "last-event-id"),
+                arguments("/api/disconnect", "POST", "content-type"));
+    }
+
+    @ParameterizedTest(name = "OPTIONS {0} for {1} with {2}", quoteTextArguments = false)
+    @MethodSource("preflights")
+    @DisplayName("cross-origin: a preflight from an allowed Origin is 204, allowing GET, POST, Content-Type and"
+            + " Last-Event-ID")
+    void preflightFromAllowedOrigin(String path, String method, String requestHeaders) throws IOException {
+        String origin = "http://localhost:5173";
+        try (RawHttp conn = connect()) {
+            RawResponse response = conn.exchange(conn.head("OPTIONS", path, "Origin: " + origin,
+                    "Access-Control-Request-Method: " + method, "Access-Control-Request-Headers: " + requestHeaders));
+            HttpHead head = response.head();
+            assertEquals(204, head.status(), head::describe);
+            assertEquals(List.of(origin), head.headers("Access-Control-Allow-Origin"), head::describe);
+            List<String> methods = head.tokens("Access-Control-Allow-Methods");
+            assertTrue(methods.contains("get") && methods.contains("post"),
+                    () -> "Access-Control-Allow-Methods must allow GET and POST: " + head.describe());
+            List<String> headers = head.tokens("Access-Control-Allow-Headers");
+            assertTrue(headers.contains("*") || headers.containsAll(List.of("content-type", "last-event-id")),
+                    () -> "Access-Control-Allow-Headers must allow Content-Type and Last-Event-ID: " + head.describe());
+        }
+    }
+
+    static Stream<String> disallowedOrigins() {
+        return Stream.of("http://localhost.evil.test:8080", "http://127.0.0.1.evil.test:8080", "http://evil.test",
+                "http://evil-localhost:3000", "https://localhost:8080", "null");
+    }
+
+    @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
+    @MethodSource("disallowedOrigins")
+    @DisplayName("cross-origin: a POST from an Origin that is not allowed is 403 and publishes nothing ('*' is a port,"
+            + " never part of a host)")
+    void postFromDisallowedOriginIs403(String origin) throws IOException {
+        long before = lastEventId();
+        RawResponse response = post(BROADCAST + "?event=" + eventName("evil"), "text/plain", TEXT, "Origin: " + origin);
+        assertJsonError("POST with Origin: " + origin, 403, response);
+        assertTrue(!response.head().has("Access-Control-Allow-Origin"),
+                () -> "a refused Origin gets no Access-Control-Allow-Origin: " + response.head().describe());
+        assertEquals(before, lastEventId(), "a refused POST must change nothing");
+    }
+
+    @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
+    @MethodSource("disallowedOrigins")
+    @DisplayName("cross-origin: a preflight from an Origin that is not allowed is 403")
+    void preflightFromDisallowedOriginIs403(String origin) throws IOException {
+        try (RawHttp conn = connect()) {
+            RawResponse response = conn.exchange(conn.head("OPTIONS", BROADCAST, "Origin: " + origin,
+                    "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type"));
+            assertEquals(403, response.status(), () -> "preflight from " + origin + ": " + response.describe());
+            assertTrue(!response.head().has("Access-Control-Allow-Origin"), () -> response.head().describe());
+        }
+    }
+
+    @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
+    @MethodSource("disallowedOrigins")
+    @DisplayName("cross-origin: an Origin that is not allowed is never granted Access-Control-Allow-Origin")
+    void disallowedOriginIsNotGranted(String origin) throws IOException {
+        try (RawHttp conn = connect()) {
+            HttpHead head = conn.exchange(conn.head("GET", "/api/status", "Origin: " + origin)).head();
+            List<String> granted = head.headers("Access-Control-Allow-Origin");
+            assertTrue(!granted.contains(origin) && !granted.contains("*"),
+                    () -> "GET /api/status from " + origin + ": " + head.describe());
+        }
+    }
+
+    @Test
+    @DisplayName("cross-origin: POST /api/disconnect from an Origin that is not allowed is 403 and closes nothing")
+    void disconnectFromDisallowedOriginIs403() throws IOException {
+        try (RawSseStream stream = openStream("/api/counter?interval=100")) {
+            assertEquals(200, stream.status(), () -> stream.head().describe());
+            assertNotNull(stream.nextEvent(RawHttp.ANSWER), "first tick");
+            RawResponse response = post("/api/disconnect", null, new byte[0], "Origin: http://localhost.evil.test:8080");
+            assertJsonError("POST /api/disconnect from a refused Origin", 403, response);
+            for (int i = 0; i < 3; i++) {
+                assertNotNull(stream.nextEvent(RawHttp.ANSWER), "the stream was closed by a refused /api/disconnect");
+            }
+            stream.abort();
+        }
+    }
+
+    @Test
+    @DisplayName("cross-origin: a request without Origin (curl, tests) is allowed")
+    void requestWithoutOriginIsAllowed() throws IOException {
+        RawResponse response = post(BROADCAST + "?event=" + eventName("no-origin"), "text/plain", TEXT);
+        assertEquals(202, response.status(), response::describe);
+    }
+}

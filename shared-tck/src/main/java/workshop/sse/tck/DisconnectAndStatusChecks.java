@@ -1,0 +1,206 @@
+package workshop.sse.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static workshop.sse.tck.Eventually.eventually;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.restassured.response.Response;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** SPEC "POST /api/disconnect" and "GET /api/status". */
+public abstract class DisconnectAndStatusChecks extends PublishChecks {
+
+    private JsonNode disconnect() throws IOException {
+        Response response = api().post("/api/disconnect");
+        assertEquals(200, response.statusCode(), () -> "POST /api/disconnect: " + response.asString());
+        return JSON.readTree(response.asByteArray());
+    }
+
+    @Test
+    @DisplayName("POST /api/disconnect: closes every open stream (counter and broadcast) without a final event and"
+            + " answers 200 {\"closed\":<k>}")
+    void disconnectClosesEveryStream() throws IOException {
+        awaitNoOpenStreams();
+        List<RawSseStream> streams = new ArrayList<>();
+        try {
+            for (String target : List.of(COUNTER_IDLE, COUNTER_IDLE, BROADCAST, BROADCAST)) {
+                RawSseStream stream = openStream(target);
+                streams.add(stream);
+                assertEquals(200, stream.status(), () -> target + ": " + stream.head().describe());
+                expectRetryFrame(stream, RawHttp.ANSWER);
+                stream.nextEvent(RawHttp.ANSWER); // the first tick, or own presence
+            }
+            // both broadcast subscribers have heard of each other: no presence is still on its way
+            awaitLastPresence(streams.get(2), 2, RawHttp.ANSWER);
+            awaitLastPresence(streams.get(3), 2, RawHttp.ANSWER);
+            eventually(RawHttp.ANSWER, () -> assertEquals(4, openStreams(), "open streams in /api/status"));
+
+            JsonNode answer = disconnect();
+            assertEquals(JSON.readTree("{\"closed\":4}"), answer, "answer with four streams open");
+            for (RawSseStream stream : streams) {
+                List<SseFrame> last = stream.readToEnd(RawHttp.ANSWER);
+                last.stream().filter(SseFrame::isEvent).findFirst().ifPresent(frame ->
+                        fail("a stream got an event before being closed by /api/disconnect: " + frame.describe()));
+            }
+            eventually(RawHttp.ANSWER, () -> assertEquals(0, openStreams(), "open streams after /api/disconnect"));
+            assertEquals(JSON.readTree("{\"closed\":0}"), disconnect(), "answer with no stream open");
+        } finally {
+            streams.forEach(RawSseStream::close);
+        }
+    }
+
+    @Test
+    @DisplayName("POST /api/disconnect: a counter client reconnects after retry ms with Last-Event-ID and resumes")
+    void counterClientResumes() throws IOException {
+        String lastId;
+        try (EventStream stream = events("/api/counter?interval=100")) {
+            stream.next(RawHttp.ANSWER);
+            lastId = stream.next(RawHttp.ANSWER).id();
+            disconnect();
+            List<EventStream.Event> late = stream.awaitEnd(RawHttp.ANSWER);
+            if (!late.isEmpty()) {
+                lastId = late.get(late.size() - 1).id(); // a tick may have raced the disconnect
+            }
+        }
+        Eventually.sleep(ms(config().retryMs())); // as EventSource waits before reconnecting
+        String resumeAfter = lastId;
+        try (EventStream again = events("/api/counter?interval=100", Map.of("Last-Event-ID", resumeAfter))) {
+            EventStream.Event first = again.next(RawHttp.ANSWER);
+            assertEquals(String.valueOf(Long.parseLong(resumeAfter) + 1), first.id(),
+                    () -> "first tick after reconnecting with Last-Event-ID: " + resumeAfter + ": " + first.describe());
+        }
+    }
+
+    @Test
+    @DisplayName("POST /api/disconnect: a broadcast client reconnects after retry ms with Last-Event-ID and gets what"
+            + " it missed, then live events")
+    void broadcastClientResumes() throws IOException {
+        String name = eventName("resume");
+        long seen;
+        try (EventStream stream = events(BROADCAST)) {
+            stream.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
+            seen = publish(name, "before");
+            assertEquals(String.valueOf(seen), stream.next(event -> name.equals(event.type()), RawHttp.ANSWER).id());
+            disconnect();
+            stream.awaitEnd(RawHttp.ANSWER);
+        }
+        long missed = publish(name, "while away");
+        Eventually.sleep(ms(config().retryMs()));
+        try (EventStream again = events(BROADCAST, Map.of("Last-Event-ID", String.valueOf(seen)))) {
+            EventStream.Event first = again.next(RawHttp.ANSWER);
+            assertEquals(String.valueOf(missed), first.id(), () -> "the replay after reconnecting: " + first.describe());
+            assertEquals("while away", first.data(), first::describe);
+            again.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
+            long live = publish(name, "after");
+            assertEquals(String.valueOf(live), again.next(event -> name.equals(event.type()), RawHttp.ANSWER).id());
+        }
+    }
+
+    @Test
+    @DisplayName("GET /api/status: JSON with server, stack, java, streams {counter, broadcast}, lastEventId,"
+            + " history {size, capacity}, config {retryMs, heartbeatMs, maxStreams}")
+    void statusHasItsFields() throws IOException {
+        Response response = api().get("/api/status");
+        assertEquals(200, response.statusCode());
+        assertTrue(String.valueOf(response.contentType()).toLowerCase(Locale.ROOT).startsWith("application/json"),
+                () -> "Content-Type " + response.contentType());
+        JsonNode status = JSON.readTree(response.asByteArray());
+        List<String> wrong = new ArrayList<>();
+        text(status, "server", true, wrong);
+        text(status, "stack", true, wrong);
+        text(status, "java", false, wrong); // a server not on the JVM may omit it
+        number(status, "streams", "counter", 0, wrong);
+        number(status, "streams", "broadcast", 0, wrong);
+        number(status, null, "lastEventId", 0, wrong);
+        number(status, "history", "size", 0, wrong);
+        number(status, "history", "capacity", 1, wrong);
+        number(status, "config", "retryMs", 1, wrong);
+        number(status, "config", "heartbeatMs", 1, wrong);
+        number(status, "config", "maxStreams", 1, wrong);
+        assertEquals(List.of(), wrong, () -> "GET /api/status: " + status);
+        assertTrue(status.path("history").path("size").asLong() <= status.path("history").path("capacity").asLong(),
+                () -> "history.size may not exceed history.capacity: " + status);
+    }
+
+    private static void text(JsonNode status, String field, boolean required, List<String> wrong) {
+        JsonNode value = status.get(field);
+        if (value == null && !required) {
+            return;
+        }
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            wrong.add(field + " must be a non-empty string");
+        }
+    }
+
+    private static void number(JsonNode status, String object, String field, long min, List<String> wrong) {
+        JsonNode value = object == null ? status.get(field) : status.path(object).get(field);
+        String name = object == null ? field : object + "." + field;
+        if (value == null || !value.isIntegralNumber() || value.asLong() < min) {
+            wrong.add(name + " must be an integer >= " + min);
+        }
+    }
+
+    @Test
+    @DisplayName("GET /api/status: config and history.capacity are the settings the server was started with")
+    void statusReportsTheSettings() throws IOException {
+        Assumptions.assumeTrue(startedWithKitSettings(), "the kit did not start this server, so it does not know its"
+                + " settings (the other checks use what /api/status says)");
+        Map<String, String> settings = kitSettings();
+        JsonNode status = status();
+        assertEquals(settings.get("RETRY_MS"), status.path("config").path("retryMs").asText(), "config.retryMs");
+        assertEquals(settings.get("HEARTBEAT_MS"), status.path("config").path("heartbeatMs").asText(),
+                "config.heartbeatMs");
+        assertEquals(settings.get("MAX_STREAMS"), status.path("config").path("maxStreams").asText(),
+                "config.maxStreams");
+        assertEquals(settings.get("HISTORY_SIZE"), status.path("history").path("capacity").asText(),
+                "history.capacity");
+    }
+
+    @Test
+    @DisplayName("GET /api/status: streams counts the open counter and broadcast streams")
+    void statusCountsOpenStreams() throws IOException {
+        awaitNoOpenStreams();
+        try (RawSseStream counter1 = openStream(COUNTER_IDLE);
+             RawSseStream counter2 = openStream(COUNTER_IDLE);
+             RawSseStream broadcast = openStream(BROADCAST)) {
+            for (RawSseStream stream : List.of(counter1, counter2, broadcast)) {
+                expectRetryFrame(stream, RawHttp.ANSWER);
+            }
+            eventually(RawHttp.ANSWER, () -> {
+                JsonNode streams = status().path("streams");
+                assertEquals(2, streams.path("counter").asInt(), "streams.counter with two open: " + streams);
+                assertEquals(1, streams.path("broadcast").asInt(), "streams.broadcast with one open: " + streams);
+            });
+            counter1.abort();
+            broadcast.abort();
+            eventually(closeNoticeBound(), () -> {
+                JsonNode streams = status().path("streams");
+                assertEquals(1, streams.path("counter").asInt(), "streams.counter after one closed: " + streams);
+                assertEquals(0, streams.path("broadcast").asInt(), "streams.broadcast after it closed: " + streams);
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("GET /api/status: lastEventId is the id of the last publish; history.size grows up to capacity")
+    void statusFollowsPublishes() throws IOException {
+        JsonNode before = status().path("history");
+        long id = publish(eventName("status"), "counted");
+        JsonNode after = status();
+        assertEquals(id, after.path("lastEventId").asLong(), "lastEventId after a publish");
+        long expectedSize = Math.min(before.path("size").asLong() + 1, before.path("capacity").asLong());
+        assertEquals(expectedSize, after.path("history").path("size").asLong(), "history.size after a publish");
+    }
+}

@@ -1,0 +1,322 @@
+package workshop.sse.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static workshop.sse.tck.Eventually.millisSince;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** SPEC "HTTP hygiene": keep-alive, HEAD, malformed, oversized and slow requests, and that none of them hurts others. */
+public abstract class HttpHygieneChecks extends CrossOriginChecks {
+
+    /** SPEC: a request head must be complete 15 s after the connection opened (or after its previous response). */
+    private static final Duration HEAD_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration HEAD_DEADLINE_SLACK = Duration.ofSeconds(2);
+
+    @Test
+    @DisplayName("HTTP hygiene: HTTP/1.1 keep-alive: several ordinary requests on one connection")
+    void keepAlive() throws IOException {
+        try (RawHttp conn = connect()) {
+            List<String> requests = List.of(
+                    conn.head("GET", "/api/status"),
+                    conn.head("GET", "/api/status"),
+                    conn.head("POST", BROADCAST + "?event=" + eventName("keep-alive"), "Content-Type: text/plain",
+                            "Content-Length: 5") + "alive",
+                    conn.head("GET", "/index.html"),
+                    conn.head("GET", "/api/no-such-endpoint"),
+                    conn.head("GET", "/api/status"));
+            int n = 0;
+            for (String request : requests) {
+                int number = ++n;
+                RawResponse response;
+                try {
+                    response = conn.exchange(request);
+                } catch (IOException e) {
+                    throw new AssertionError("request " + number + " on one connection got no answer: "
+                            + e.getMessage() + " (" + request.lines().findFirst().orElse("") + ")", e);
+                }
+                assertTrue(response.head().statusLine().startsWith("HTTP/1.1 "), response.head()::describe);
+                assertTrue(!response.head().tokens("Connection").contains("close"),
+                        () -> "request " + number + " was answered with Connection: close: " + response.head().describe());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "HEAD {0}", quoteTextArguments = false)
+    @ValueSource(strings = {"/api/status", "/", "/index.html"})
+    @DisplayName("HTTP hygiene: HEAD where GET is allowed: GET's status and Content-Type, no body")
+    void headWhereGetIsAllowed(String path) throws IOException {
+        try (RawHttp conn = connect()) {
+            RawResponse get = conn.exchange(conn.head("GET", path));
+            conn.send(conn.head("HEAD", path));
+            HttpHead head = conn.readHead(RawHttp.ANSWER);
+            assertEquals(get.status(), head.status(), () -> "HEAD " + path + ": " + head.describe());
+            assertEquals(get.header("Content-Type"), head.header("Content-Type"), "Content-Type of HEAD vs GET");
+            RawHttp.Probe probe = conn.probe(Duration.ofMillis(300));
+            assertEquals(0, probe.bytes().length,
+                    () -> "HEAD " + path + " answered with body bytes: " + Printable.of(probe.bytes()));
+            // and the connection is still good for the next request
+            RawResponse next = conn.exchange(conn.head("GET", "/api/status"));
+            assertEquals(200, next.status(), () -> "GET after HEAD " + path + ": " + next.describe());
+        }
+    }
+
+    static Stream<String> malformedRequestLines() {
+        return Stream.of(
+                "GARBAGE\r\n\r\n",
+                "GET /api/status HTTP/1.1 extra\r\nHost: x\r\n\r\n",
+                "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+                "G(T /api/status HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET api/status HTTP/1.1\r\nHost: x\r\n\r\n",
+                "\u0000GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedRequestLines")
+    @DisplayName("HTTP hygiene: a malformed request line is 400")
+    void malformedRequestLineIs400(String request) throws IOException {
+        expectStatus(400, request);
+    }
+
+    static Stream<String> malformedHeaders() {
+        return Stream.of(
+                "GET /api/status HTTP/1.1\r\nHost: x\r\nNo-Colon-Here\r\n\r\n",
+                "GET /api/status HTTP/1.1\r\nHost: x\r\nBad Name: value\r\n\r\n",
+                "GET /api/status HTTP/1.1\r\nHost: x\r\nX-Test : space before the colon\r\n\r\n",
+                "GET /api/status HTTP/1.1\r\nHost: x\r\n: no name\r\n\r\n",
+                "GET /api/status HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                "GET /api/status HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedHeaders")
+    @DisplayName("HTTP hygiene: a malformed header is 400")
+    void malformedHeaderIs400(String request) throws IOException {
+        expectStatus(400, request);
+    }
+
+    private void expectStatus(int status, String request) throws IOException {
+        try (RawHttp conn = connect()) {
+            conn.send(request);
+            HttpHead head = conn.readHead(RawHttp.ANSWER);
+            assertEquals(status, head.status(), () -> Printable.of(request) + " answered " + head.describe());
+        }
+    }
+
+    @Test
+    @DisplayName("HTTP hygiene: a request head over 8 KiB is 431 (one long header, or many); one of 7 KiB is served")
+    void headOver8KiBIs431() throws IOException {
+        String oneLong = "X-Long: " + "a".repeat(9 * 1024);
+        expectStatus(431, "GET /api/status HTTP/1.1\r\nHost: x\r\n" + oneLong + "\r\n\r\n");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            many.append("X-Many-").append(i).append(": ").append("b".repeat(40)).append("\r\n");
+        }
+        expectStatus(431, "GET /api/status HTTP/1.1\r\nHost: x\r\n" + many + "\r\n");
+        expectStatus(200, "GET /api/status HTTP/1.1\r\nHost: x\r\nX-Fits: " + "c".repeat(7 * 1024) + "\r\n\r\n");
+    }
+
+    @Test
+    @DisplayName("HTTP hygiene: a connection without a complete request head 15 s after opening (or after its previous"
+            + " response) is closed, with 408 if anything is written; a stream, whose head was complete, is not")
+    void slowlorisIsClosed() throws Exception {
+        // three slow clients and a stream at once, so that this check takes 15 s and not 60
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> clients = List.of(
+                    executor.submit(() -> slowClient(false, true)),
+                    executor.submit(() -> slowClient(true, true)),
+                    executor.submit(() -> slowClient(true, false)),
+                    executor.submit(this::streamOutlivesTheHeadDeadline));
+            List<String> failures = new ArrayList<>();
+            for (Future<String> client : clients) {
+                try {
+                    String failure = client.get();
+                    if (failure != null) {
+                        failures.add(failure);
+                    }
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause().toString());
+                }
+            }
+            assertEquals(List.of(), failures);
+        }
+    }
+
+    /**
+     * One slow client: sends a request head a byte at a time (or nothing at all), never finishing it.
+     *
+     * @param afterResponse first complete one request on the connection, then start being slow
+     * @param dribble       send a byte every half second (otherwise: stay silent)
+     * @return what went wrong, or null
+     */
+    private String slowClient(boolean afterResponse, boolean dribble) throws IOException {
+        String who = (dribble ? "a client sending one byte every 500 ms" : "a silent client")
+                + (afterResponse ? " after a complete request" : " from the start");
+        try (RawHttp conn = connect()) {
+            if (afterResponse) {
+                conn.exchange(conn.head("GET", "/api/status"));
+            }
+            long start = System.nanoTime();
+            byte[] partial = ("GET /api/status HTTP/1.1\r\nHost: " + conn.authority() + "\r\nX-Slow: ")
+                    .getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            int sent = 0;
+            Duration giveUp = HEAD_DEADLINE.plusSeconds(5);
+            while (millisSince(start) < giveUp.toMillis()) {
+                if (dribble) {
+                    try {
+                        conn.send(new byte[] {sent < partial.length ? partial[sent] : (byte) 'a'});
+                        sent++;
+                    } catch (IOException e) {
+                        // the server closed: the probe below sees it
+                    }
+                }
+                RawHttp.Probe probe = conn.probe(Duration.ofMillis(500));
+                answer.writeBytes(probe.bytes());
+                if (probe.closed()) {
+                    long after = millisSince(start);
+                    String text = answer.toString(StandardCharsets.ISO_8859_1);
+                    if (after > HEAD_DEADLINE.plus(HEAD_DEADLINE_SLACK).toMillis()) {
+                        return who + " was closed only after " + after + " ms";
+                    }
+                    if (!text.isEmpty() && !text.startsWith("HTTP/1.1 408")) {
+                        return who + " got " + Printable.of(text) + " instead of 408 (or nothing)";
+                    }
+                    return null;
+                }
+            }
+            return who + " was still connected after " + giveUp.toSeconds() + " s"
+                    + (answer.size() > 0 ? " (got " + Printable.of(answer.toByteArray()) + ")" : "");
+        }
+    }
+
+    /** A counter stream must tick on past the 15 s that only a request head has: its head was complete. */
+    private String streamOutlivesTheHeadDeadline() throws IOException {
+        try (RawSseStream stream = openStream("/api/counter?interval=1000")) {
+            if (stream.status() != 200) {
+                return "GET /api/counter?interval=1000: " + stream.head().describe();
+            }
+            long until = stream.sentNanos() + HEAD_DEADLINE.plus(HEAD_DEADLINE_SLACK).toNanos();
+            long count = 0;
+            while (System.nanoTime() < until) {
+                SseFrame tick;
+                try {
+                    tick = stream.nextEvent(RawHttp.ANSWER);
+                } catch (IOException e) {
+                    return "a counter stream broke after " + count + " ticks: " + e.getMessage();
+                }
+                if (tick == null) {
+                    return "the server ended a counter stream after " + count + " ticks ("
+                            + millisSince(stream.sentNanos()) + " ms): a stream is not a slow request head";
+                }
+                if (tick.lines().get(0).startsWith("HTTP/")) {
+                    return "after " + millisSince(stream.sentNanos()) + " ms the server wrote an HTTP answer into a"
+                            + " counter stream: " + tick.describe();
+                }
+                if (!String.valueOf(count + 1).equals(tick.id())) {
+                    return "tick " + (count + 1) + " of a counter stream was " + tick.describe();
+                }
+                count++;
+            }
+            stream.abort();
+            return null;
+        }
+    }
+
+    @Test
+    @DisplayName("HTTP hygiene: no bad request, however malformed or slow, stops the server or disturbs another"
+            + " client's stream")
+    void badRequestsDisturbNoOne() throws Exception {
+        int interval = 100;
+        String name = eventName("undisturbed");
+        List<RawHttp> halfOpen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (RawSseStream counter = openStream("/api/counter?interval=" + interval);
+             EventStream watcher = events(BROADCAST);
+             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertEquals(200, counter.status(), () -> counter.head().describe());
+            watcher.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
+            Future<?> barrage = executor.submit(() -> {
+                for (String request : Stream.concat(malformedRequestLines(), malformedHeaders()).toList()) {
+                    send(request);
+                }
+                send("GET /api/status HTTP/1.1\r\nHost: x\r\nX-Long: " + "a".repeat(64 * 1024) + "\r\n\r\n");
+                send("POST /api/broadcast HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 99999999\r\n\r\n");
+                send("GET /" + "../".repeat(20) + "etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
+                byte[] noise = new byte[4096];
+                new java.util.Random(42).nextBytes(noise);
+                send(new String(noise, StandardCharsets.ISO_8859_1));
+                for (int i = 0; i < 20; i++) {
+                    RawHttp conn = connect();
+                    halfOpen.add(conn); // left with half a head until the end of the check
+                    conn.send("GET /api/status HTTP/1.1\r\nHost: x\r\nX-Half: ");
+                }
+                for (int i = 0; i < 5; i++) {
+                    try (RawHttp conn = connect()) {
+                        conn.send("POST /api/broadcast HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+                        conn.abort(); // a reset in the middle of a body
+                    }
+                }
+                return null;
+            });
+
+            // meanwhile the counter keeps ticking, every tick, on time
+            long previousCount = -1;
+            long previousArrival = 0;
+            long slowest = 0;
+            long stopAt = Long.MAX_VALUE;
+            while (System.nanoTime() < stopAt) {
+                SseFrame tick = counter.nextEvent(RawHttp.ANSWER);
+                assertNotNull(tick, "the counter stream ended during the bad requests");
+                long count = Long.parseLong(tick.id());
+                if (previousCount != -1) {
+                    assertEquals(previousCount + 1, count, "ticks during the bad requests");
+                    slowest = Math.max(slowest, tick.receivedNanos() - previousArrival);
+                }
+                previousCount = count;
+                previousArrival = tick.receivedNanos();
+                if (barrage.isDone() && stopAt == Long.MAX_VALUE) {
+                    barrage.get(); // rethrows what failed in the barrage itself
+                    stopAt = System.nanoTime() + Duration.ofMillis(5L * interval).toNanos();
+                }
+            }
+            long slowestMillis = slowest / 1_000_000;
+            assertTrue(slowestMillis <= interval + 500, () -> "a tick (interval=" + interval + ") came " + slowestMillis
+                    + " ms after the one before, while bad requests arrived");
+
+            // and the server still serves, and still publishes
+            assertEquals(200, api().get("/api/status").statusCode(), "GET /api/status after the bad requests");
+            long id = publish(name, "still here");
+            assertEquals(String.valueOf(id), watcher.next(event -> name.equals(event.type()), RawHttp.ANSWER).id());
+            counter.abort();
+        } finally {
+            halfOpen.forEach(RawHttp::close);
+        }
+    }
+
+    /** Sends a request and reads whatever answer comes; the barrage does not judge the answers. */
+    private void send(String request) {
+        try (RawHttp conn = connect()) {
+            conn.send(request);
+            conn.probe(Duration.ofMillis(200));
+        } catch (IOException e) {
+            // a server may close or reset a connection that sent garbage: fine here
+        }
+    }
+}

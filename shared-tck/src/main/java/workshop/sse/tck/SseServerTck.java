@@ -1,0 +1,55 @@
+package workshop.sse.tck;
+
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conformance kit for ../shared/SPEC.md. A server module proves itself by extending this class:
+ *
+ * <pre>{@code
+ * class JavalinConformanceTest extends SseServerTck {
+ *     protected ServerUnderTest startServer(Map<String, String> settings) { return JavalinServer.start(Settings.from(settings)); }
+ *     protected List<String> launchCommand() { return javaCommand("workshop.sse.javalin.Main"); }
+ * }
+ * }</pre>
+ *
+ * <p>The checks come from a chain of abstract classes, one per SPEC section, each readable top to bottom:
+ * {@link EndpointChecks}, {@link EverySseResponseChecks}, {@link CounterChecks}, {@link BroadcastChecks},
+ * {@link PublishChecks}, {@link DisconnectAndStatusChecks}, {@link CrossOriginChecks}, {@link HttpHygieneChecks},
+ * {@link ProcessChecks} (the SPEC's "Running"). Every check's display name cites the rule it checks.
+ *
+ * <p>One server serves all checks of a test class. The kit starts it with {@link TckBase#kitSettings()} (short
+ * timings), but reads the effective timings from {@code GET /api/status}, so the same checks also run against a server
+ * with the defaults ({@link RunAgainst}).
+ */
+public abstract class SseServerTck extends ProcessChecks {
+
+    /**
+     * Starts the server under test in this JVM. {@code settings} uses the SPEC's environment variable names
+     * (HOST, PORT, RETRY_MS, HEARTBEAT_MS, HISTORY_SIZE, MAX_STREAMS, ALLOWED_ORIGINS); PORT is "0", meaning
+     * any free port: {@link ServerUnderTest#baseUri()} tells which one was bound.
+     */
+    @Override
+    protected abstract ServerUnderTest startServer(Map<String, String> settings) throws Exception;
+
+    /**
+     * The command that starts the server as a process of its own, for the checks of start-up (bad settings,
+     * the ready line) and SIGTERM. The kit passes settings as environment variables. Empty skips those checks.
+     */
+    @Override
+    protected List<String> launchCommand() {
+        return List.of();
+    }
+
+    /**
+     * A command that runs {@code mainClass} on this JVM's java with this JVM's class path: in a server module's test,
+     * that is the module's classes and dependencies.
+     */
+    protected static List<String> javaCommand(String mainClass) {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        // surefire runs tests with a manifest-only jar as class path; it says the real one here
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return List.of(java, "-cp", classPath, mainClass);
+    }
+}

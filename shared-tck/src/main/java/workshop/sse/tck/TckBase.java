@@ -1,0 +1,433 @@
+package workshop.sse.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static workshop.sse.tck.Eventually.eventually;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.sse.EventSource;
+import okhttp3.sse.EventSources;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * What every group of checks shares: one server per test class, the three kinds of client, the server's effective
+ * timings (read from {@code GET /api/status}, never assumed), and the helpers that keep checks isolated although
+ * they share that server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a safety net only: every wait in the kit has its own, shorter deadline
+public abstract class TckBase {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The timings a server reports in {@code GET /api/status}; the checks derive every deadline from them. */
+    public record ServerConfig(long retryMs, long heartbeatMs, int maxStreams, int historyCapacity) {
+    }
+
+    private static final RestAssuredConfig REST = RestAssuredConfig.config()
+            // send exactly the Content-Type a check gives: REST Assured would otherwise append "; charset=ISO-8859-1"
+            .encoderConfig(EncoderConfig.encoderConfig()
+                    .defaultContentCharset(StandardCharsets.UTF_8)
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false))
+            .httpClient(HttpClientConfig.httpClientConfig()
+                    .setParam("http.connection.timeout", 5_000)
+                    .setParam("http.socket.timeout", 10_000));
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private ServerUnderTest server;
+    private URI base;
+    private ServerConfig config;
+    private RequestSpecification spec;
+    private OkHttpClient okHttp;
+    private EventSource.Factory sseFactory;
+
+    /** See {@link SseServerTck#startServer(Map)}. */
+    protected abstract ServerUnderTest startServer(Map<String, String> settings) throws Exception;
+
+    /** See {@link SseServerTck#launchCommand()}. */
+    protected List<String> launchCommand() {
+        return List.of();
+    }
+
+    /** False for a server the kit did not start ({@link RemoteServerTck}): it runs with whatever settings it has. */
+    protected boolean startedWithKitSettings() {
+        return true;
+    }
+
+    /**
+     * The settings the kit starts servers with: short timings so that the kit runs in about a minute. ALLOWED_ORIGINS
+     * is left out on purpose: the SPEC's default is what the cross-origin checks expect.
+     */
+    public static Map<String, String> kitSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("HOST", "127.0.0.1");
+        settings.put("PORT", "0");
+        settings.put("RETRY_MS", "250");
+        settings.put("HEARTBEAT_MS", "500");
+        settings.put("HISTORY_SIZE", "20");
+        settings.put("MAX_STREAMS", "12");
+        return settings;
+    }
+
+    @BeforeAll
+    final void startTheServer() throws Exception {
+        server = startServer(kitSettings());
+        URI uri = server.baseUri();
+        int port = uri.getPort() != -1 ? uri.getPort() : 80;
+        base = URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + port + "/");
+        spec = new RequestSpecBuilder().setBaseUri(uri.getScheme() + "://" + uri.getHost()).setPort(port)
+                .setConfig(REST).build();
+        JsonNode status;
+        try {
+            status = eventually(Duration.ofSeconds(10), this::status);
+        } catch (AssertionError e) {
+            throw new AssertionFailedError("the server at " + base + " does not answer GET /api/status: "
+                    + e.getMessage(), e);
+        }
+        config = readConfig(status);
+        okHttp = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                // a stream must never be silent longer than a heartbeat: twice that means it is dead
+                .readTimeout(Duration.ofMillis(2 * config.heartbeatMs() + 2_000))
+                .retryOnConnectionFailure(false)
+                .build();
+        sseFactory = EventSources.createFactory(okHttp);
+        warmUp();
+    }
+
+    /**
+     * Opens and drops one stream of each kind, so that the "at once" checks measure buffering, not the class loading
+     * of a server's first stream. Best effort: what goes wrong here, the checks report.
+     */
+    private void warmUp() {
+        for (String target : List.of("/api/counter?interval=60000", "/api/broadcast")) {
+            try (RawSseStream stream = RawSseStream.open(base, "GET", target)) {
+                stream.nextEvent(Duration.ofSeconds(2));
+                stream.abort();
+            } catch (IOException | RuntimeException | AssertionError e) {
+                // reported by the checks themselves
+            }
+        }
+    }
+
+    /**
+     * The timings the server reports. A field that is missing falls back to the SPEC's default, so that the other
+     * checks still run; the status check reports the missing field.
+     */
+    private static ServerConfig readConfig(JsonNode status) {
+        JsonNode config = status.path("config");
+        return new ServerConfig(
+                config.path("retryMs").asLong(3_000),
+                config.path("heartbeatMs").asLong(15_000),
+                config.path("maxStreams").asInt(10_000),
+                status.path("history").path("capacity").asInt(1_000));
+    }
+
+    @AfterAll
+    final void stopTheServer() throws Exception {
+        if (okHttp != null) {
+            okHttp.dispatcher().cancelAll();
+            okHttp.dispatcher().executorService().shutdown();
+            okHttp.connectionPool().evictAll();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    // ---- where the server is, and what it is set to
+
+    /** The server's base URL, e.g. {@code http://127.0.0.1:54321/}. */
+    protected URI base() {
+        return base;
+    }
+
+    protected ServerConfig config() {
+        return config;
+    }
+
+    /** "At once": half a heartbeat period (300 ms to 1 s), so a server that only flushes with heartbeats is caught. */
+    protected Duration atOnce() {
+        return Duration.ofMillis(Math.clamp(config.heartbeatMs() / 2, 300, 1_000));
+    }
+
+    /** SPEC: a client that closes its connection is noticed within 2 × HEARTBEAT_MS + 1 s. */
+    protected Duration closeNoticeBound() {
+        return Duration.ofMillis(2 * config.heartbeatMs() + 1_000);
+    }
+
+    /** SPEC: no stream is silent longer than HEARTBEAT_MS; this adds the scheduling jitter the kit tolerates. */
+    protected Duration silenceLimit() {
+        return Duration.ofMillis(config.heartbeatMs() + Math.max(150, config.heartbeatMs() / 5));
+    }
+
+    // ---- the JSON endpoints, with REST Assured
+
+    /** A REST Assured request to the server. */
+    protected RequestSpecification api() {
+        return RestAssured.given(spec);
+    }
+
+    /** {@code GET /api/status}, which must answer 200 with JSON. */
+    protected JsonNode status() throws IOException {
+        Response response = api().get("/api/status");
+        assertEquals(200, response.statusCode(), () -> "GET /api/status answered " + response.statusCode());
+        return JSON.readTree(response.asByteArray());
+    }
+
+    protected long lastEventId() throws IOException {
+        return status().path("lastEventId").asLong();
+    }
+
+    /** Open streams the server reports: {@code kind} is "counter" or "broadcast". */
+    protected int openStreams(String kind) throws IOException {
+        return status().path("streams").path(kind).asInt();
+    }
+
+    protected int openStreams() throws IOException {
+        JsonNode streams = status().path("streams");
+        return streams.path("counter").asInt() + streams.path("broadcast").asInt();
+    }
+
+    /** Publishes one text event and returns its id; fails unless the answer is 202. */
+    protected long publish(String event, String body) throws IOException {
+        Response response = api().contentType("text/plain; charset=utf-8")
+                .queryParam("event", event)
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/api/broadcast");
+        assertEquals(202, response.statusCode(),
+                () -> "POST /api/broadcast?event=" + event + " answered " + response.statusCode() + ": "
+                        + response.asString());
+        return JSON.readTree(response.asByteArray()).path("id").asLong();
+    }
+
+    /** An event name no other check uses, so that each check recognises its own events on the shared stream. */
+    protected static String eventName(String purpose) {
+        return purpose + "-" + Long.toString(ProcessHandle.current().pid(), 36) + "-" + NAMES.incrementAndGet();
+    }
+
+    // ---- streams
+
+    /** A raw connection to the server. */
+    protected RawHttp connect() throws IOException {
+        return RawHttp.connect(base);
+    }
+
+    /** {@code GET target} on a raw socket, head read; the frames are the caller's to read. */
+    protected RawSseStream openStream(String target, String... headerLines) throws IOException {
+        awaitRoomForStreams(1);
+        return RawSseStream.open(base, "GET", target, headerLines);
+    }
+
+    /** The URL of {@code target} (a path with an optional query) for okhttp. */
+    protected HttpUrl url(String target) {
+        return HttpUrl.get(base.resolve(target).toString());
+    }
+
+    /** A stream read by okhttp-sse, opened (200) before this returns. */
+    protected EventStream events(String target, Map<String, String> headers) throws IOException {
+        awaitRoomForStreams(1);
+        EventStream stream = EventStream.open(sseFactory, url(target), headers);
+        try {
+            return stream.awaitOpen(RawHttp.ANSWER);
+        } catch (RuntimeException | Error e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    protected EventStream events(String target) throws IOException {
+        return events(target, Map.of());
+    }
+
+    /**
+     * For checks that count streams: waits until the streams of earlier checks are gone. They closed their
+     * connections; the server notices within 2 × HEARTBEAT_MS + 1 s. If it never does, this check cannot count and
+     * is skipped (the check of that rule fails on its own).
+     */
+    protected void awaitNoOpenStreams() {
+        try {
+            eventually(closeNoticeBound().plusSeconds(1), () -> assertEquals(0, openStreams(), "open streams"));
+        } catch (AssertionError e) {
+            Assumptions.abort("this check counts streams, but the server still reports open streams that earlier"
+                    + " checks closed (or another client holds them): " + e.getMessage());
+        }
+    }
+
+    /** Waits until the server holds fewer than MAX_STREAMS − k + 1 streams, so that k more can be opened. */
+    protected void awaitRoomForStreams(int k) {
+        if (config.maxStreams() >= 1_000) {
+            return; // the kit never opens that many at once
+        }
+        try {
+            eventually(closeNoticeBound().plusSeconds(1),
+                    () -> assertTrue(openStreams() + k <= config.maxStreams(), "no room for " + k + " more streams"));
+        } catch (AssertionError e) {
+            Assumptions.abort("this check needs " + k + " more stream(s) than MAX_STREAMS=" + config.maxStreams()
+                    + " leaves, because the server still counts streams that earlier checks closed: " + e.getMessage());
+        }
+    }
+
+    /** SPEC: the first frame of every stream is {@code retry: <RETRY_MS>}, alone. */
+    protected void expectRetryFrame(RawSseStream stream, Duration within) throws IOException {
+        SseFrame first = stream.next(within);
+        assertTrue(first != null, "the stream ended before its first frame");
+        assertEquals(List.of(new SseFrame.Field("retry", String.valueOf(config.retryMs()))), first.fields(),
+                () -> "the first frame must be exactly retry: " + config.retryMs() + " (config.retryMs), was "
+                        + first.describe());
+    }
+
+    /**
+     * Reads a broadcast stream until the last presence event says {@code subscribers} and no other presence follows
+     * for a moment (SPEC: bursts may be coalesced; the last number sent is the true one). Every presence frame on the
+     * way must come without an id. Non-presence frames are skipped.
+     */
+    protected void awaitLastPresence(RawSseStream stream, int subscribers, Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        Integer last = null;
+        while (true) {
+            boolean settled = last != null && last == subscribers;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                if (settled) {
+                    return;
+                }
+                fail("the last presence event said " + last + " subscribers, expected " + subscribers + " within "
+                        + within.toMillis() + " ms");
+            }
+            // once the right number arrived, a short quiet period shows it is the last one
+            SseFrame frame = stream.poll(settled ? Duration.ofNanos(Math.min(left, 300_000_000L)) : Duration.ofNanos(left));
+            if (frame == null) {
+                assertTrue(!stream.ended(), "the broadcast stream ended while waiting for presence " + subscribers);
+                if (settled) {
+                    return;
+                }
+                continue;
+            }
+            if (frame.isPresence()) {
+                assertTrue(!frame.has("id"), () -> "a presence event must have no id: line, was " + frame.describe());
+                last = JSON.readTree(frame.data()).path("subscribers").asInt(-1);
+            }
+        }
+    }
+
+    /**
+     * The next event that is not a presence: other subscribers coming and going (streams of earlier checks that the
+     * server notices closed only now) may send presence events at any time after a subscriber's own.
+     */
+    protected static SseFrame nextNonPresence(RawSseStream stream) throws IOException {
+        while (true) {
+            SseFrame frame = stream.nextEvent(RawHttp.ANSWER);
+            if (frame == null || !frame.isPresence()) {
+                return frame;
+            }
+        }
+    }
+
+    /** A POST on a raw socket, with exactly these header lines (Content-Length is added). */
+    protected RawResponse post(String target, String contentType, byte[] body, String... headerLines)
+            throws IOException {
+        List<String> headers = new java.util.ArrayList<>();
+        if (contentType != null) {
+            headers.add("Content-Type: " + contentType);
+        }
+        headers.add("Content-Length: " + body.length);
+        headers.addAll(List.of(headerLines));
+        try (RawHttp conn = connect()) {
+            byte[] head = conn.head("POST", target, headers.toArray(String[]::new)).getBytes(StandardCharsets.UTF_8);
+            byte[] request = java.util.Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+            conn.send(request);
+            return conn.readResponse(false, RawHttp.ANSWER);
+        }
+    }
+
+    /**
+     * SPEC, every SSE response: text/event-stream (charset=utf-8 allowed), no-cache or no-store,
+     * X-Accel-Buffering: no, no Content-Length, no Content-Encoding.
+     */
+    protected static void assertEventStreamHeaders(HttpHead head, String what) {
+        String contentType = head.header("Content-Type");
+        assertTrue(contentType != null, () -> what + ": no Content-Type (" + head.describe() + ")");
+        String[] parts = contentType.split(";");
+        assertEquals("text/event-stream", parts[0].strip().toLowerCase(Locale.ROOT),
+                () -> what + ": Content-Type " + contentType);
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace("\"", "");
+            assertTrue(parameter.isEmpty() || parameter.equals("charset=utf-8"),
+                    () -> what + ": the only parameter Content-Type may have is charset=utf-8, was " + contentType);
+        }
+        List<String> cacheControl = head.tokens("Cache-Control");
+        assertTrue(cacheControl.contains("no-cache") || cacheControl.contains("no-store"),
+                () -> what + ": Cache-Control must say no-cache (or no-store), was " + head.headers("Cache-Control"));
+        assertTrue("no".equalsIgnoreCase(head.header("X-Accel-Buffering")),
+                () -> what + ": X-Accel-Buffering must be no, was " + head.header("X-Accel-Buffering"));
+        assertTrue(!head.has("Content-Length"),
+                () -> what + ": a stream has no Content-Length, was " + head.header("Content-Length"));
+        assertTrue(!head.has("Content-Encoding"),
+                () -> what + ": a stream is never compressed, Content-Encoding was " + head.header("Content-Encoding"));
+    }
+
+    // ---- error answers
+
+    /** SPEC: every error the application answers has a JSON body {@code {"error": "<one clear sentence>"}}. */
+    protected static void assertJsonError(String what, int expectedStatus, int status, String contentType, byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        assertEquals(expectedStatus, status, () -> what + " answered " + status + " " + Printable.of(text));
+        assertTrue(contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json"),
+                () -> what + ": an error answer must be JSON, Content-Type was " + contentType);
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionFailedError(what + ": error body is not JSON: " + Printable.of(text));
+        }
+        JsonNode error = json == null ? null : json.get("error");
+        if (error == null || !error.isTextual() || error.asText().isBlank()) {
+            fail(what + ": error body must be {\"error\": \"<one clear sentence>\"}, was " + Printable.of(text));
+        }
+    }
+
+    protected static void assertJsonError(String what, int expectedStatus, RawResponse response) {
+        assertJsonError(what, expectedStatus, response.status(), response.header("Content-Type"), response.body());
+    }
+
+    protected static void assertJsonError(String what, int expectedStatus, Response response) {
+        assertJsonError(what, expectedStatus, response.statusCode(), response.contentType(), response.asByteArray());
+    }
+
+    protected static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
+    }
+}
