@@ -39,6 +39,9 @@ public final class JavalinServer implements Launcher.Running {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
+                // A deep accept queue: with the JDK's default of 50, a burst of reconnecting clients (after
+                // POST /api/disconnect, say) overflows it and some wait a second for their SYN to be resent.
+                connector.setAcceptQueueSize(4096);
                 // A write blocked on a client that stopped reading fails after this long; heartbeats keep live
                 // streams from ever being this idle.
                 connector.setIdleTimeout(2L * settings.heartbeatMs() + 1000);

@@ -83,8 +83,9 @@ public final class FanOutBenchmark {
                 channel.configureBlocking(false);
                 channel.register(selector, SelectionKey.OP_READ, new Reader());
                 channels.add(channel);
+                drain(selector); // keep reading while opening: an unread stream makes the server hold its output
             }
-            waitForSubscribers(streams, Duration.ofSeconds(60));
+            waitForSubscribers(selector, streams, Duration.ofSeconds(60));
             double openSeconds = (System.nanoTime() - openStart) / 1e9;
             System.out.printf("opened %d broadcast streams in %.1f s%n", streams, openSeconds);
             printMemory("with " + streams + " streams");
@@ -107,9 +108,10 @@ public final class FanOutBenchmark {
         }
     }
 
-    private void waitForSubscribers(int expected, Duration limit) throws Exception {
+    private void waitForSubscribers(Selector selector, int expected, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
+            drain(selector);
             String status = http.send(HttpRequest.newBuilder(base.resolve("/api/status")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             if (status.contains("\"broadcast\":" + expected)) {
@@ -126,6 +128,17 @@ public final class FanOutBenchmark {
                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 202) {
             throw new IllegalStateException("publish answered " + answer.statusCode() + ": " + answer.body());
+        }
+    }
+
+    /** Reads whatever has arrived, without waiting. */
+    private static void drain(Selector selector) throws IOException {
+        selector.selectNow();
+        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+            SelectionKey key = ready.next();
+            ready.remove();
+            read((SocketChannel) key.channel(), (Reader) key.attachment());
         }
     }
 
@@ -169,9 +182,19 @@ public final class FanOutBenchmark {
         reader.tail = text.substring(Math.max(from, text.length() - 4)); // keep enough to find a split "\nid: "
     }
 
-    private void printMemory(String when) throws IOException {
+    private void printMemory(String when) throws IOException, InterruptedException {
         if (pid <= 0) {
             return;
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        Process heap = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+        for (String line : new String(heap.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains("total") && line.contains("used")) {
+                System.out.printf("server heap after a full GC, %s: %s%n", when, line.trim());
+                break;
+            }
         }
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:") || line.startsWith("Threads:")) {

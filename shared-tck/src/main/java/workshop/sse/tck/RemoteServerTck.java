@@ -21,18 +21,7 @@ public class RemoteServerTck extends SseServerTck {
             throw new IllegalStateException("no server to check: set the system property " + BASE_URI
                     + " (RunAgainst does, from its first argument)");
         }
-        URI base = URI.create(uri.endsWith("/") ? uri : uri + "/");
-        return new ServerUnderTest() {
-            @Override
-            public URI baseUri() {
-                return base;
-            }
-
-            @Override
-            public void close() {
-                // someone else started it; they stop it
-            }
-        };
+        return ServerUnderTest.of(URI.create(uri), () -> { }); // someone else started it; they stop it
     }
 
     @Override

@@ -11,4 +11,20 @@ public interface ServerUnderTest extends AutoCloseable {
     /** Stops the server and frees its port. A server the kit did not start leaves this empty. */
     @Override
     void close() throws Exception;
+
+    /** The server at {@code baseUri}, stopped by {@code stop}. */
+    static ServerUnderTest of(URI baseUri, AutoCloseable stop) {
+        URI base = baseUri.toString().endsWith("/") ? baseUri : URI.create(baseUri + "/");
+        return new ServerUnderTest() {
+            @Override
+            public URI baseUri() {
+                return base;
+            }
+
+            @Override
+            public void close() throws Exception {
+                stop.close();
+            }
+        };
+    }
 }
