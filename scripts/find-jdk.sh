@@ -22,6 +22,6 @@ find_jdk() {
 }
 
 if ! JAVA=$(find_jdk); then
-    echo "No JDK 21 or newer found: install one (Debian/Ubuntu: apt-get install openjdk-21-jdk, or Temurin 21+ from adoptium.net), or set JAVA_HOME to it." >&2
+    echo "No JDK 21 or newer found: install one (Temurin 21+ from adoptium.net, or a package such as openjdk-21-jdk or openjdk-25-jdk), or set JAVA_HOME to it." >&2
     exit 1
 fi
