@@ -1,9 +1,10 @@
 package workshop.sse.helidon;
 
-/** Placeholder until issue 3 lands: this server says so and stops. */
+import workshop.sse.core.Launcher;
+
+/** {@code ./serve helidon}: the demo on Helidon WebServer. */
 public final class Main {
     public static void main(String[] args) {
-        System.err.println("helidon-server is not built yet (issue 3); try: ./serve javalin");
-        System.exit(2);
+        Launcher.run("helidon", args, HelidonServer::start);
     }
 }

@@ -1,0 +1,186 @@
+package workshop.sse.helidon;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.ErrorHandling;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import workshop.sse.core.ApiError;
+import workshop.sse.core.Launcher;
+import workshop.sse.core.Routes;
+import workshop.sse.core.Settings;
+import workshop.sse.core.SseDemo;
+import workshop.sse.core.StaticFiles;
+
+/** The demo on Helidon WebServer 4: routes, cross-origin headers, errors as JSON, and the static page. */
+public final class HelidonServer implements Launcher.Running {
+
+    private static final String STACK = "Helidon WebServer " + versionOf(WebServer.class) + " (virtual threads)";
+
+    private final WebServer server;
+    private final SseDemo demo;
+    private final HeadTimeout headTimeout;
+
+    private HelidonServer(WebServer server, SseDemo demo, HeadTimeout headTimeout) {
+        this.server = server;
+        this.demo = demo;
+        this.headTimeout = headTimeout;
+    }
+
+    public static HelidonServer start(Settings settings) {
+        SseDemo demo = new SseDemo("helidon", STACK, settings);
+        HeadTimeout headTimeout = new HeadTimeout();
+        SseEndpoints streams = new SseEndpoints(demo, headTimeout);
+        WebServer server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                // A deep accept queue: a burst of reconnecting clients (after POST /api/disconnect) must not
+                // overflow the JDK's default of 50 and wait a second for a resent SYN.
+                .backlog(4096)
+                // Helidon's own idle sweep closes a connection that has been waiting for a request line this long
+                // (silent clients); HeadTimeout adds what it misses: clients that drip a head byte by byte.
+                .idleConnectionTimeout(Duration.ofMillis(HeadTimeout.LIMIT_MS))
+                .idleConnectionPeriod(Duration.ofSeconds(1))
+                .addConnectionSelector(headTimeout.firstBytesWatcher())
+                .addConnectionSelector(BadRequests.unclaimedConnections())
+                .addProtocol(Http1Config.builder()
+                        .maxHeadersSize(8192) // a bigger head is 431
+                        .addReceiveListener(headTimeout)
+                        .build())
+                .directHandlers(BadRequests.install())
+                .errorHandling(ErrorHandling.builder().includeEntity(true).build()) // BadRequests reads the message
+                .routing(routing -> routes(routing, demo, streams, headTimeout))
+                .build()
+                .start();
+        headTimeout.start();
+        return new HelidonServer(server, demo, headTimeout);
+    }
+
+    private static void routes(HttpRouting.Builder routing, SseDemo demo, SseEndpoints streams, HeadTimeout headTimeout) {
+        routing.addFilter((chain, req, res) -> {
+            headTimeout.watch(req, res);
+            if (!req.path().rawPath().startsWith("/")) { // "GET api/status": Helidon routes it; HTTP says 400
+                throw new ApiError(400, "The request target must start with /.");
+            }
+            for (Header header : req.headers()) { // Helidon accepts a header line with no name (": value")
+                if (!isToken(header.name())) {
+                    throw new ApiError(400, "A header name is missing or malformed.");
+                }
+            }
+            String path = req.path().path();
+            if (Routes.isApi(path)) {
+                crossOrigin(demo, req, res);
+                Routes.check(req.prologue().method().text(), path);
+            }
+            chain.proceed();
+        });
+        routing.get(Routes.COUNTER, streams::counter)
+                .head(Routes.COUNTER, streams::counter)
+                .get(Routes.BROADCAST, streams::broadcast)
+                .head(Routes.BROADCAST, streams::broadcast)
+                .post(Routes.BROADCAST, (req, res) -> json(req, res, 202, demo.publish(header(req, "Origin"),
+                        header(req, "Content-Type"), req.headers().contentLength().orElse(-1),
+                        query(req, "event"), req.content().inputStream())))
+                .post(Routes.DISCONNECT, (req, res) -> json(req, res, 200, demo.disconnectAll(header(req, "Origin"))))
+                .get(Routes.STATUS, (req, res) -> json(req, res, 200, demo.statusJson()))
+                .head(Routes.STATUS, (req, res) -> json(req, res, 200, demo.statusJson()))
+                .options("/api/*", (req, res) -> {
+                    demo.crossOrigin().preflight(header(req, "Origin")).forEach(res::header);
+                    res.status(204).send();
+                })
+                .any(HelidonServer::staticFile);
+
+        routing.error(ApiError.class, (req, res, error) -> {
+            crossOrigin(demo, req, res); // again: the filter may have thrown before setting them
+            error.headers().forEach(res::header);
+            json(req, res, error.status(), error.json());
+        });
+        routing.error(Exception.class, (req, res, error) -> {
+            System.err.println("helidon: " + req.prologue().method() + " " + req.path().path() + " failed: " + error);
+            json(req, res, 500, new ApiError(500, "The server failed to answer this request.").json());
+        });
+    }
+
+    /** {@code GET /} and the files of static/; StaticFiles never names a file outside it. */
+    private static void staticFile(ServerRequest req, ServerResponse res) throws IOException {
+        String path = req.path().path();
+        URL file = StaticFiles.find(path);
+        if (file == null) {
+            throw ApiError.notFound(path);
+        }
+        Method method = req.prologue().method();
+        if (method != Method.GET && method != Method.HEAD) {
+            throw ApiError.methodNotAllowed(method.text(), path, "GET, HEAD");
+        }
+        byte[] body;
+        try (InputStream in = file.openStream()) {
+            body = in.readAllBytes();
+        }
+        send(req, res, 200, StaticFiles.contentType(file.getPath()), body);
+    }
+
+    private static void crossOrigin(SseDemo demo, ServerRequest req, ServerResponse res) {
+        demo.crossOrigin().headersFor(header(req, "Origin")).forEach(res::header);
+    }
+
+    static String header(ServerRequest req, String name) {
+        return req.headers().first(HeaderNames.create(name)).orElse(null);
+    }
+
+    static String query(ServerRequest req, String name) {
+        return req.query().contains(name) ? req.query().get(name) : null;
+    }
+
+    private static boolean isToken(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> c > ' ' && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
+    }
+
+    static boolean isHead(ServerRequest req) {
+        return req.prologue().method() == Method.HEAD;
+    }
+
+    private static void json(ServerRequest req, ServerResponse res, int status, String body) {
+        send(req, res, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Helidon sends a body whatever the method, so on HEAD it is left out here, and GET's Content-Length is
+     * declared by hand (an empty send() keeps a length already set).
+     */
+    private static void send(ServerRequest req, ServerResponse res, int status, String type, byte[] body) {
+        res.status(status).header(HeaderNames.CONTENT_TYPE, type);
+        if (isHead(req)) {
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+            res.send();
+        } else {
+            res.send(body);
+        }
+    }
+
+    private static String versionOf(Class<?> type) {
+        String version = type.getPackage().getImplementationVersion();
+        return version == null ? "4.5.0" : version;
+    }
+
+    @Override
+    public int port() {
+        return server.port();
+    }
+
+    /** Ends every stream (the writers finish their responses), then stops Helidon. */
+    @Override
+    public void close() {
+        demo.close();
+        server.stop();
+        headTimeout.stop();
+    }
+}

@@ -1,0 +1,53 @@
+package workshop.sse.helidon;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import workshop.sse.core.SseDemo;
+import workshop.sse.core.SseDemo.Opening;
+
+/**
+ * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503
+ * or a stream): Helidon's SSE sink sends 200 and the headers the moment it is created, and when Accept rules
+ * text/event-stream out it finds no sink at all and answers 500.
+ */
+final class SseEndpoints {
+
+    private final SseDemo demo;
+    private final HeadTimeout connections;
+
+    SseEndpoints(SseDemo demo, HeadTimeout connections) {
+        this.demo = demo;
+        this.connections = connections;
+    }
+
+    void counter(ServerRequest req, ServerResponse res) {
+        answer(req, res, demo.openCounter(HelidonServer.isHead(req), HelidonServer.header(req, "Accept"),
+                HelidonServer.header(req, "Last-Event-ID"), HelidonServer.query(req, "interval"),
+                HelidonServer.query(req, "limit")));
+    }
+
+    void broadcast(ServerRequest req, ServerResponse res) {
+        answer(req, res, demo.openBroadcast(HelidonServer.isHead(req), HelidonServer.header(req, "Accept"),
+                HelidonServer.header(req, "Last-Event-ID"), HelidonServer.query(req, "lastEventId")));
+    }
+
+    private void answer(ServerRequest req, ServerResponse res, Opening opening) {
+        switch (opening) {
+            case Opening.Opened opened -> {
+                SseDemo.STREAM_HEADERS.forEach(res::header); // before the sink: it sends them when created
+                StreamPump.run(res, opened.stream(), demo);
+            }
+            case Opening.Finished finished -> res.status(204).send();
+            case Opening.HeadersOnly head -> {
+                // Helidon has no HEAD of its own, and gives an empty response Content-Length: 0, which a stream
+                // never has. So the SSE sink sends the stream's headers (chunked, no length), and the connection
+                // is closed before Helidon ends the response with its last chunk, which would be a body.
+                SseDemo.STREAM_HEADERS.forEach(res::header);
+                res.header("Connection", "close");
+                res.sink(SseSink.TYPE);
+                connections.closeConnection(req);
+            }
+        }
+    }
+}

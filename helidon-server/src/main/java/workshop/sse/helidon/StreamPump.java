@@ -1,0 +1,142 @@
+package workshop.sse.helidon;
+
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import workshop.sse.core.SseDemo;
+import workshop.sse.core.SseFrames;
+import workshop.sse.core.SseMessage;
+import workshop.sse.core.SseStream;
+
+/**
+ * One stream's writer: drains the stream's outbox into Helidon's {@link SseSink}, on the virtual thread Helidon
+ * already runs this request (and its connection) on. Waiting for the next message, or blocking in a write to a
+ * slow client, parks only that virtual thread: no platform thread is held per stream.
+ */
+final class StreamPump {
+
+    private StreamPump() {
+    }
+
+    static void run(ServerResponse res, SseStream stream, SseDemo demo) {
+        long heartbeatMs = demo.settings().heartbeatMs();
+        // A client that stops reading leaves this thread blocked in a socket write. On overflow, interrupting it
+        // makes the JDK close the socket under a virtual thread blocked in I/O, so that write fails now.
+        // (Helidon's request API has no handle on the connection to close it directly.)
+        Interrupter interrupter = new Interrupter(Thread.currentThread());
+        stream.outbox().onOverflow(interrupter::interrupt);
+        // Helidon's sink has no way to write retry: (SseEvent's reconnectDelay is never written); its only output
+        // stream is the response's, which it takes when created. Helidon's stream filter hook hands us the same
+        // stream, so the retry frame goes onto it directly, right after the headers.
+        RawStream raw = new RawStream();
+        res.streamFilter(raw);
+        SseSink sink = null;
+        try {
+            sink = res.sink(SseSink.TYPE); // sends 200 and the headers now
+            raw.write(demo.retryFrame());
+            while (true) {
+                SseMessage message = stream.outbox().take(heartbeatMs, TimeUnit.MILLISECONDS);
+                switch (message) {
+                    // Nothing to send for a whole heartbeat period: a comment, which Helidon's sink ends with
+                    // the blank line that completes a frame.
+                    case null -> sink.emit(SseEvent.builder().comment(" heartbeat").build());
+                    case SseMessage.Event event -> {
+                        sink.emit(forHelidon(event));
+                        stream.outbox().sent(event);
+                    }
+                    case SseMessage.End end -> {
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // the outbox overflowed while this thread waited: end the stream
+        } catch (IOException | RuntimeException e) {
+            // A vanished client: UncheckedIOException from the sink, or Helidon's ServerConnectionException
+            // (not an UncheckedIOException) from the connection's writer. The stream ends either way.
+        } finally {
+            stream.end();
+            close(sink);
+            interrupter.done(); // this thread goes on to serve the connection's next request
+        }
+    }
+
+    /**
+     * Helidon writes {@code data:} with no space after the colon, so a line that starts with a space would lose
+     * it at the client, and it drops the empty line after a final line break ("a\n" would arrive as "a"). One
+     * space before every line fixes both: each line is sent as {@code data: <line>}, as SseFrames writes it.
+     */
+    static SseEvent forHelidon(SseMessage.Event event) {
+        SseEvent.Builder builder = SseEvent.builder().name(event.name())
+                .data((" " + String.join("\n ", SseFrames.lines(event.data()))).getBytes(StandardCharsets.UTF_8));
+        if (event.id() != null) {
+            builder.id(event.id());
+        }
+        return builder.build();
+    }
+
+    private static void close(SseSink sink) {
+        if (sink == null) {
+            return;
+        }
+        try {
+            sink.close(); // the response's last chunk; fails harmlessly when the client is gone
+        } catch (RuntimeException e) {
+            // the connection is closed already
+        }
+    }
+
+    /** Interrupts the writer only while it still writes this stream, never the connection's next request. */
+    private static final class Interrupter {
+        private final Thread writer;
+        private final ReentrantLock lock = new ReentrantLock();
+        private boolean writing = true;
+
+        Interrupter(Thread writer) {
+            this.writer = writer;
+        }
+
+        void interrupt() {
+            lock.lock();
+            try {
+                if (writing) {
+                    writer.interrupt();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void done() {
+            lock.lock();
+            try {
+                writing = false;
+                Thread.interrupted(); // clear an interrupt that came too late to matter
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Keeps the response's output stream when Helidon creates it, for the frames its sink cannot write. */
+    private static final class RawStream implements UnaryOperator<OutputStream> {
+        private OutputStream out;
+
+        @Override
+        public OutputStream apply(OutputStream out) {
+            this.out = out;
+            return out;
+        }
+
+        void write(String frame) throws IOException {
+            out.write(frame.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package workshop.sse.undertow;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.sse.ServerSentEventConnection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
+import org.xnio.conduits.StreamSinkConduit;
+import workshop.sse.core.Outbox;
+import workshop.sse.core.SseDemo;
+import workshop.sse.core.SseFrames;
+import workshop.sse.core.SseMessage;
+import workshop.sse.core.SseStream;
+
+/**
+ * One stream's writer: drains the stream's outbox into Undertow's {@link ServerSentEventConnection}, driven by
+ * callbacks, never by a blocked thread. It sends one message at a time and the next only when the previous send's
+ * callback says it reached the socket, because {@code send} itself queues without bound: the outbox's 1 MiB is
+ * the only queue a slow client can fill. When the outbox is empty the pump simply returns; the outbox's wake-up
+ * brings it back. All of its state lives on the connection's XNIO IO thread, so it needs no lock; producers on
+ * other threads only ever hand it work with {@code execute}.
+ */
+final class StreamPump implements ServerSentEventConnection.EventCallback {
+
+    private static final byte[] HEARTBEAT = SseFrames.heartbeat().getBytes(StandardCharsets.UTF_8);
+    private static final long RETRY_HEARTBEAT_MS = 100;
+
+    private final ServerSentEventConnection connection;
+    private final StreamSinkConduit socket;
+    private final SseStream stream;
+    private final Outbox outbox;
+    private final XnioIoThread io;
+    private final long heartbeatNanos;
+    private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
+
+    // IO thread only:
+    private boolean busy; // a send (or a heartbeat) is on its way to the socket
+    private SseMessage.Event inFlight;
+    private ByteBuffer heartbeatLeft;
+    private long lastWriteNanos = System.nanoTime();
+    private XnioExecutor.Key heartbeatTimer;
+    private volatile boolean ended; // read by wakeUp too, so that a finished pump is not woken
+
+    private StreamPump(ServerSentEventConnection connection, HttpServerExchange exchange, StreamSinkConduit socket,
+                       SseStream stream, long heartbeatMs) {
+        this.connection = connection;
+        this.socket = socket;
+        this.stream = stream;
+        this.outbox = stream.outbox();
+        this.io = exchange.getIoThread();
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
+    }
+
+    /**
+     * Called by Undertow once the stream's headers are out (on an IO or a worker thread). {@code socket} is the
+     * response's conduit, which the connection writes through too: the heartbeat's way out (see below).
+     */
+    static void start(ServerSentEventConnection connection, HttpServerExchange exchange, StreamSinkConduit socket,
+                      SseStream stream, SseDemo demo) {
+        StreamPump pump = new StreamPump(connection, exchange, socket, stream, demo.settings().heartbeatMs());
+        pump.onIoThread(() -> pump.begin(demo.settings().retryMs()));
+    }
+
+    private void begin(long retryMs) {
+        // Close tasks do not fire for every vanished client; failed sends and heartbeats catch the rest.
+        connection.addCloseTask(closed -> onIoThread(this::finish));
+        outbox.onWakeUp(this::wakeUp);
+        // A client that stops reading leaves a send in flight; when its outbox overflows, close the connection now.
+        outbox.onOverflow(() -> onIoThread(this::finish));
+        long checkMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(heartbeatNanos) / 2);
+        heartbeatTimer = io.executeAtInterval(this::heartbeatIfSilent, checkMs, TimeUnit.MILLISECONDS);
+        busy = true;
+        connection.sendRetry(retryMs, this);
+    }
+
+    /** From the producers' threads (after every offer, finish and close): hand the pump to the IO thread, once. */
+    private void wakeUp() {
+        if (!ended && wakeUpQueued.compareAndSet(false, true)) {
+            onIoThread(this::pump);
+        }
+    }
+
+    private void onIoThread(Runnable task) {
+        try {
+            io.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // Undertow is stopping: it closes every connection itself
+        }
+    }
+
+    private void pump() {
+        wakeUpQueued.set(false);
+        if (busy || ended) {
+            return; // the send in flight calls back, and the pump goes on from there
+        }
+        switch (outbox.poll()) {
+            case null -> { } // nothing to send: the next offer wakes the pump
+            case SseMessage.Event event -> {
+                busy = true;
+                inFlight = event;
+                connection.send(forUndertow(event.data()), " " + event.name(),
+                        event.id() == null ? null : " " + event.id(), this);
+            }
+            case SseMessage.End end -> finish();
+        }
+    }
+
+    @Override
+    public void done(ServerSentEventConnection connection, String data, String event, String id) {
+        busy = false;
+        lastWriteNanos = System.nanoTime();
+        if (inFlight != null) {
+            outbox.sent(inFlight);
+            inFlight = null;
+        }
+        pump();
+    }
+
+    @Override
+    public void failed(ServerSentEventConnection connection, String data, String event, String id, IOException e) {
+        finish();
+    }
+
+    /**
+     * Undertow's own keep-alive ({@code setKeepAliveTime}) writes ":\n", a comment line without the blank line that
+     * ends a frame, so a client sees no complete frame until the next event. The pump writes the heartbeat frame
+     * itself, straight to the response's conduit, and only while no send of Undertow's is in flight.
+     */
+    private void heartbeatIfSilent() {
+        if (busy || ended || System.nanoTime() - lastWriteNanos < heartbeatNanos / 2) {
+            return;
+        }
+        busy = true;
+        heartbeatLeft = ByteBuffer.wrap(HEARTBEAT);
+        writeHeartbeat();
+    }
+
+    private void writeHeartbeat() {
+        if (ended) {
+            return;
+        }
+        try {
+            boolean flushed;
+            synchronized (connection) { // Undertow's writer holds this lock whenever it writes
+                socket.write(heartbeatLeft);
+                flushed = socket.flush();
+            }
+            if (heartbeatLeft.hasRemaining() || !flushed) {
+                // The socket buffer is full (a client that does not read): try again shortly, never block.
+                io.executeAfter(this::writeHeartbeat, RETRY_HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            heartbeatLeft = null;
+            busy = false;
+            lastWriteNanos = System.nanoTime();
+            pump();
+        } catch (IOException | RejectedExecutionException e) {
+            finish(); // the usual way a vanished client is noticed: its second heartbeat fails
+        }
+    }
+
+    /** Ends the response and frees the stream, whatever ended it. */
+    private void finish() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (heartbeatTimer != null) {
+            heartbeatTimer.remove();
+        }
+        stream.end();
+        IoUtils.safeClose(connection);
+    }
+
+    /**
+     * Undertow writes {@code data:}, {@code event:} and {@code id:} without the space after the colon, which clients
+     * drop when it is there: a data line starting with a space would lose it. So every value gets that one space
+     * (its event frames then match the other servers' byte for byte). And Undertow splits data at LF only, so a
+     * CR would reach the client as a line break outside any {@code data:} field: every line break becomes LF first.
+     */
+    static String forUndertow(String data) {
+        return SseFrames.lines(data).stream().map(line -> " " + line).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,23 @@
+package workshop.sse.undertow;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import workshop.sse.core.Settings;
+import workshop.sse.tck.ServerUnderTest;
+import workshop.sse.tck.SseServerTck;
+
+/** The Undertow server against the whole conformance kit. */
+class UndertowConformanceTest extends SseServerTck {
+
+    @Override
+    protected ServerUnderTest startServer(Map<String, String> settings) {
+        UndertowServer server = UndertowServer.start(Settings.fromEnv(settings));
+        return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+    }
+
+    @Override
+    protected List<String> launchCommand() {
+        return javaCommand(Main.class.getName());
+    }
+}
