@@ -175,11 +175,11 @@ public final class FanOutBenchmark {
         String text = reader.tail + new String(reader.buffer.array(), 0, n, StandardCharsets.ISO_8859_1);
         int from = 0;
         int at;
-        while ((at = text.indexOf("\nid: ", from)) >= 0) {
+        while ((at = text.indexOf("\nid:", from)) >= 0) {
             reader.events++;
-            from = at + 5;
+            from = at + 4;
         }
-        reader.tail = text.substring(Math.max(from, text.length() - 4)); // keep enough to find a split "\nid: "
+        reader.tail = text.substring(Math.max(from, text.length() - 4)); // keep enough to find a split "\nid:"
     }
 
     private void printMemory(String when) throws IOException, InterruptedException {
