@@ -1,9 +1,10 @@
 package workshop.sse.rawsocket;
 
-/** Placeholder until issue 4 lands: this server says so and stops. */
+import workshop.sse.core.Launcher;
+
+/** Starts the raw-socket server: settings, the ready line and SIGTERM are the shared Launcher's job. */
 public final class Main {
     public static void main(String[] args) {
-        System.err.println("raw-socket-server is not built yet (issue 4); try: ./serve javalin");
-        System.exit(2);
+        Launcher.run("raw-socket", args, RawSocketServer::start);
     }
 }

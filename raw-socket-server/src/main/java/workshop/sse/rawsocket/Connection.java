@@ -1,0 +1,209 @@
+package workshop.sse.rawsocket;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Map;
+import workshop.sse.core.ApiError;
+import workshop.sse.core.Json;
+import workshop.sse.core.SseDemo;
+
+/**
+ * One client connection, on its own virtual thread: read a head, answer, and again (keep-alive), until the client
+ * closes, something goes wrong, or the answer is a stream, which then owns the connection until it ends.
+ */
+final class Connection {
+
+    /** A complete request head must arrive within this of the connection opening or the previous response. */
+    static final int HEAD_DEADLINE_MS = 15_000;
+    /** The longest wait for the next bytes of a body. */
+    private static final int BODY_READ_TIMEOUT_MS = 15_000;
+    /** An unwanted body this small is read and dropped, so the connection can be kept. */
+    private static final long DISCARDABLE_BODY = 64 * 1024;
+    /** Before closing on a client that may still be sending, read (and drop) its bytes for at most this long. */
+    private static final int LINGER_MS = 1_000;
+
+    private final Socket socket;
+    private final Router router;
+    private final SseDemo demo;
+    private final DeadlineInput raw;
+    private final InputStream in;
+    private final OutputStream out;
+
+    Connection(Socket socket, Router router, SseDemo demo) throws IOException {
+        this.socket = socket;
+        this.router = router;
+        this.demo = demo;
+        this.raw = new DeadlineInput(socket);
+        this.in = new BufferedInputStream(raw, 8192);
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+    }
+
+    /** Serves the connection until it is done; always closes the socket. */
+    void serve() {
+        try {
+            while (serveOne()) {
+                // keep-alive: the next request on the same connection
+            }
+        } catch (IOException e) {
+            // the client went away, reset, or a body read timed out: nothing left to answer
+        } catch (RuntimeException e) {
+            System.err.println("raw-socket: a connection failed: " + e);
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    /** One request and its answer; true when the connection stays open for another. */
+    private boolean serveOne() throws IOException {
+        HttpRequest request;
+        raw.deadline(System.currentTimeMillis() + HEAD_DEADLINE_MS);
+        try {
+            request = HttpRequest.read(in);
+        } catch (SocketTimeoutException e) {
+            // slowloris: whether silent or dripping a byte at a time, the head had its 15 s
+            refuse(408, "The request head did not arrive in time.");
+            return false;
+        } catch (HttpRequest.BadHead e) {
+            refuse(e.status, e.getMessage());
+            return false;
+        }
+        if (request == null) {
+            return false; // closed cleanly between requests
+        }
+        raw.timeout(BODY_READ_TIMEOUT_MS);
+        if (request.isHttp11() && "100-continue".equalsIgnoreCase(request.header("Expect"))) {
+            // curl asks before sending a larger body; only say yes when the body is actually read, so a
+            // refused body (413 from Content-Length) is never sent at all
+            request.body().beforeFirstRead(() -> {
+                try {
+                    HttpResponse.sendContinue(out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        Router.Answer answer;
+        try {
+            answer = router.route(request);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            System.err.println("raw-socket: " + request + " failed: " + e);
+            answer = Router.error(new ApiError(500, "The server failed to answer this request."), Map.of());
+        }
+
+        switch (answer) {
+            case Router.Answer.Plain plain -> {
+                boolean keepAlive = request.wantsKeepAlive() && request.body().discardIfAtMost(DISCARDABLE_BODY);
+                HttpResponse.send(out, plain.status(), plain.headers(), plain.body(), request.isHead(), keepAlive);
+                if (!keepAlive) {
+                    lingeringClose();
+                }
+                return keepAlive;
+            }
+            case Router.Answer.StreamHeaders head -> {
+                // a stream's headers have no Content-Length, and without one only closing ends the response
+                HttpResponse.startStream(out, head.headers());
+                out.flush();
+                return false;
+            }
+            case Router.Answer.Stream stream -> {
+                // the stream's head was complete: from here no head deadline applies, and reads are not needed
+                raw.timeout(0);
+                SseStreamWriter.run(socket, out, stream.headers(), stream.stream(), demo);
+                return false;
+            }
+        }
+    }
+
+    /** An error raised while parsing the head (400, 408, 431, 501, 505): answered, then the connection closes. */
+    private void refuse(int status, String message) {
+        try {
+            HttpResponse.sendJson(out, status, Map.of(), Json.object("error", message), false, false);
+            lingeringClose();
+        } catch (IOException e) {
+            // the client is gone already
+        }
+    }
+
+    /**
+     * Closing a socket with unread bytes in it makes the kernel send a reset, which can destroy the answer before
+     * the client reads it. So: stop writing, read and drop what the client still sends for a moment, then close.
+     */
+    private void lingeringClose() {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(LINGER_MS);
+            long until = System.currentTimeMillis() + LINGER_MS;
+            byte[] sink = new byte[8192];
+            InputStream socketIn = socket.getInputStream();
+            while (System.currentTimeMillis() < until && socketIn.read(sink) >= 0) {
+                // drop it
+            }
+        } catch (IOException e) {
+            // timed out or reset: closing anyway
+        }
+    }
+
+    static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    /**
+     * The socket's input with an absolute deadline. SO_TIMEOUT alone only limits each wait, so a client sending
+     * one byte a second would never trip it; setting it to the time left before every read does.
+     */
+    private static final class DeadlineInput extends FilterInputStream {
+        private final Socket socket;
+        private long deadline; // epoch ms, 0 when there is none
+
+        DeadlineInput(Socket socket) throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+        }
+
+        void deadline(long epochMillis) {
+            this.deadline = epochMillis;
+        }
+
+        /** No deadline: each read waits at most {@code millis} (0: forever). */
+        void timeout(int millis) throws IOException {
+            deadline = 0;
+            socket.setSoTimeout(millis);
+        }
+
+        private void arm() throws IOException {
+            if (deadline != 0) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("request head deadline passed");
+                }
+                socket.setSoTimeout((int) left);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            arm();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            arm();
+            return super.read(b, off, len);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package workshop.sse.rawsocket;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import workshop.sse.core.ApiError;
+import workshop.sse.core.Routes;
+import workshop.sse.core.SseDemo;
+import workshop.sse.core.SseDemo.Opening;
+import workshop.sse.core.SseStream;
+import workshop.sse.core.StaticFiles;
+
+/**
+ * What to answer a request, decided apart from how it is written: the API (with its cross-origin headers on every
+ * answer, errors included) and the static files. HTTP framing is Connection's job, SSE writing SseStreamWriter's.
+ */
+final class Router {
+
+    /** An answer to write. */
+    sealed interface Answer {
+        /** An ordinary response with a known body. */
+        record Plain(int status, Map<String, String> headers, byte[] body) implements Answer {
+        }
+
+        /** 200 and an SSE stream: the headers, then the stream's frames until it ends. */
+        record Stream(Map<String, String> headers, SseStream stream) implements Answer {
+        }
+
+        /** HEAD on a stream endpoint: the stream's headers and no body. */
+        record StreamHeaders(Map<String, String> headers) implements Answer {
+        }
+    }
+
+    private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
+    private static final String FILE_METHODS = "GET, HEAD";
+
+    private final SseDemo demo;
+
+    Router(SseDemo demo) {
+        this.demo = demo;
+    }
+
+    Answer route(HttpRequest request) throws IOException {
+        if (Routes.isApi(request.path())) {
+            Map<String, String> cors = demo.crossOrigin().headersFor(request.header("Origin"));
+            try {
+                return api(request, cors);
+            } catch (ApiError error) {
+                return error(error, cors);
+            }
+        }
+        try {
+            return file(request);
+        } catch (ApiError error) {
+            return error(error, Map.of());
+        }
+    }
+
+    private Answer api(HttpRequest request, Map<String, String> cors) throws IOException {
+        String method = request.method();
+        String path = request.path();
+        Routes.check(method, path); // 404 or 405 with Allow
+        String origin = request.header("Origin");
+        if (method.equals("OPTIONS")) {
+            return new Answer.Plain(204, demo.crossOrigin().preflight(origin), new byte[0]);
+        }
+        return switch (path) {
+            case Routes.STATUS -> json(200, cors, demo.statusJson());
+            case Routes.DISCONNECT -> json(200, cors, demo.disconnectAll(origin));
+            case Routes.BROADCAST -> method.equals("POST")
+                    ? json(202, cors, demo.publish(origin, request.header("Content-Type"), request.body().length(),
+                            request.query("event"), request.body()))
+                    : stream(cors, demo.openBroadcast(request.isHead(), request.header("Accept"),
+                            request.header("Last-Event-ID"), request.query("lastEventId")));
+            case Routes.COUNTER -> stream(cors, demo.openCounter(request.isHead(), request.header("Accept"),
+                    request.header("Last-Event-ID"), request.query("interval"), request.query("limit")));
+            default -> throw ApiError.notFound(path);
+        };
+    }
+
+    /** The demo decided already (406, 400, 204, 503 were thrown or returned before anything is written). */
+    private static Answer stream(Map<String, String> cors, Opening opening) {
+        Map<String, String> headers = new LinkedHashMap<>(SseDemo.STREAM_HEADERS);
+        headers.putAll(cors);
+        return switch (opening) {
+            case Opening.Opened opened -> new Answer.Stream(headers, opened.stream());
+            case Opening.HeadersOnly head -> new Answer.StreamHeaders(headers);
+            case Opening.Finished finished -> new Answer.Plain(204, cors, new byte[0]);
+        };
+    }
+
+    /** A file of static/: StaticFiles refuses any path with a {@code ..} segment, so nothing outside it is served. */
+    private static Answer file(HttpRequest request) throws IOException {
+        String path = request.path();
+        URL file = StaticFiles.find(path);
+        if (file == null) {
+            throw ApiError.notFound(path);
+        }
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            throw ApiError.methodNotAllowed(request.method(), path, FILE_METHODS);
+        }
+        byte[] bytes;
+        try (InputStream in = file.openStream()) {
+            bytes = in.readAllBytes();
+        }
+        String name = path.equals("/") ? "index.html" : path;
+        return new Answer.Plain(200, Map.of("Content-Type", StaticFiles.contentType(name)), bytes);
+    }
+
+    private static Answer json(int status, Map<String, String> cors, String body) {
+        Map<String, String> headers = new LinkedHashMap<>(cors);
+        headers.putAll(JSON);
+        return new Answer.Plain(status, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every error the application answers has a JSON body, and keeps its extra headers (Allow, Retry-After). */
+    static Answer error(ApiError error, Map<String, String> cors) {
+        Map<String, String> headers = new LinkedHashMap<>(cors);
+        headers.putAll(error.headers());
+        headers.putAll(JSON);
+        return new Answer.Plain(error.status(), headers, error.json().getBytes(StandardCharsets.UTF_8));
+    }
+}

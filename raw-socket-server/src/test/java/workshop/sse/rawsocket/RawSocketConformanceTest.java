@@ -1,0 +1,23 @@
+package workshop.sse.rawsocket;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import workshop.sse.core.Settings;
+import workshop.sse.tck.ServerUnderTest;
+import workshop.sse.tck.SseServerTck;
+
+/** The raw-socket server against the whole conformance kit. */
+class RawSocketConformanceTest extends SseServerTck {
+
+    @Override
+    protected ServerUnderTest startServer(Map<String, String> settings) {
+        RawSocketServer server = RawSocketServer.start(Settings.fromEnv(settings));
+        return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+    }
+
+    @Override
+    protected List<String> launchCommand() {
+        return javaCommand(Main.class.getName());
+    }
+}
