@@ -105,6 +105,13 @@ public final class HelidonServer implements Launcher.Running {
             json(req, res, error.status(), error.json());
         });
         routing.error(Exception.class, (req, res, error) -> {
+            // Helidon's request-body decoder fails with these on a malformed chunk size or a body that ends early:
+            // the client's error, not the server's
+            if (error instanceof NumberFormatException
+                    || error instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException) {
+                json(req, res, 400, new ApiError(400, "The request body was malformed or ended early.").json());
+                return;
+            }
             System.err.println("helidon: " + req.prologue().method() + " " + req.path().path() + " failed: " + error);
             json(req, res, 500, new ApiError(500, "The server failed to answer this request.").json());
         });

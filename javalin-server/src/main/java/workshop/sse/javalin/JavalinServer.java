@@ -78,6 +78,13 @@ public final class JavalinServer implements Launcher.Running {
                 json(ctx, error.status(), error.json());
             });
             config.routes.exception(Exception.class, (error, ctx) -> {
+                // Jetty's own client errors (a body that ends early, a malformed chunk) keep their 4xx: not a failure
+                if (error instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400
+                        && http.getCode() < 500) {
+                    json(ctx, http.getCode(), new ApiError(http.getCode(),
+                            "The request body was malformed or ended early.").json());
+                    return;
+                }
                 System.err.println("javalin: " + ctx.method() + " " + ctx.path() + " failed: " + error);
                 json(ctx, 500, new ApiError(500, "The server failed to answer this request.").json());
             });

@@ -101,8 +101,14 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                     exchange.startBlocking();
                     // Not closed: closing Undertow's input stream reads the rest of the body, which a refusal must not
                     try {
-                        json(exchange, 202, demo.publish(origin, header(exchange, "Content-Type"),
-                                exchange.getRequestContentLength(), query(exchange, "event"), exchange.getInputStream()));
+                        long contentLength;
+                        try {
+                            contentLength = exchange.getRequestContentLength();
+                        } catch (NumberFormatException e) { // an overflowing Content-Length: Undertow lets it through
+                            throw new ApiError(400, "The Content-Length header is not a valid length.");
+                        }
+                        json(exchange, 202, demo.publish(origin, header(exchange, "Content-Type"), contentLength,
+                                query(exchange, "event"), exchange.getInputStream()));
                     } catch (ApiError refused) {
                         // and the rest of a refused body is never read: the connection closes after the answer.
                         exchange.setPersistent(false);
