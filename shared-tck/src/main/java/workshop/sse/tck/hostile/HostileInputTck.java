@@ -38,6 +38,7 @@ import workshop.sse.tck.RawResponse;
 import workshop.sse.tck.RawSseStream;
 import workshop.sse.tck.ServerUnderTest;
 import workshop.sse.tck.SseFrame;
+import workshop.sse.tck.TckBase;
 
 /**
  * SPEC, HTTP hygiene: "No bad request, however malformed or slow, stops the server or disturbs another client's
@@ -67,12 +68,9 @@ public abstract class HostileInputTck {
     /** Starts the server under test in this JVM, as {@code SseServerTck#startServer} does. */
     protected abstract ServerUnderTest startServer(Map<String, String> settings) throws Exception;
 
+    /** The kit's settings, with room for the corpus's streams and a longer history for the subscriber. */
     public static Map<String, String> hostileSettings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("HOST", "127.0.0.1");
-        settings.put("PORT", "0");
-        settings.put("RETRY_MS", "250");
-        settings.put("HEARTBEAT_MS", "500");
+        Map<String, String> settings = new LinkedHashMap<>(TckBase.kitSettings());
         settings.put("HISTORY_SIZE", "50");
         settings.put("MAX_STREAMS", "64");
         return settings;
