@@ -115,9 +115,18 @@ public final class SseDemo implements AutoCloseable {
      */
     public String publish(String origin, String contentType, long contentLength, String eventParam, InputStream body)
             throws IOException {
-        Publication.Head head = Publication.checkHead(settings.allowedOrigins(), origin, contentLength, contentType, eventParam);
-        String data = Publication.readBody(head, body);
-        return broadcast.publish(head.eventName(), data).json();
+        Publication.Head head = checkPublish(origin, contentType, contentLength, eventParam);
+        return broadcast.publish(head.eventName(), Publication.readBody(head, body)).json();
+    }
+
+    /** {@code POST /api/broadcast} in two steps, for a server that reads bodies without blocking: the head first. */
+    public Publication.Head checkPublish(String origin, String contentType, long contentLength, String eventParam) {
+        return Publication.checkHead(settings.allowedOrigins(), origin, contentLength, contentType, eventParam);
+    }
+
+    /** ... then the whole body (refused with 413 when it is past the limit); returns the 202 answer's JSON. */
+    public String publish(Publication.Head head, byte[] body) {
+        return broadcast.publish(head.eventName(), Publication.checkBody(head, body)).json();
     }
 
     /** {@code POST /api/disconnect}: closes every stream; returns the answer's JSON. */

@@ -1,5 +1,6 @@
 package workshop.sse.core;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -333,6 +334,17 @@ class SseDemoTest {
         assertEquals("hello", events.get(0).data());
         assertEquals("chat", events.get(1).name());
         assertEquals("{\"a\":1}", events.get(1).data());
+    }
+
+    @Test
+    void twoStepPublishChecksTheHeadThenTheWholeBody() throws Exception {
+        SseDemo d = demo();
+        Publication.Head head = d.checkPublish(null, "application/json", -1, "chat");
+        assertEquals("{\"id\":1,\"event\":\"chat\",\"subscribers\":0}", d.publish(head, "[1]".getBytes(UTF_8)));
+        assertEquals(415, assertThrows(ApiError.class, () -> d.checkPublish(null, "text/html", 1, null)).status());
+        assertEquals(413, assertThrows(ApiError.class, () -> d.publish(head, new byte[65_537])).status());
+        assertEquals(400, assertThrows(ApiError.class, () -> d.publish(head, "[1".getBytes(UTF_8))).status());
+        assertEquals(1, status(d).get("lastEventId").asLong());
     }
 
     @Test

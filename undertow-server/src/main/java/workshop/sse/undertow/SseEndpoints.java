@@ -7,6 +7,7 @@ import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.StreamSinkConduit;
+import workshop.sse.core.ApiError;
 import workshop.sse.core.SseDemo;
 import workshop.sse.core.SseDemo.Opening;
 import workshop.sse.core.SseStream;
@@ -24,12 +25,14 @@ final class SseEndpoints {
     }
 
     void counter(HttpServerExchange exchange) throws Exception {
+        refuseIfMoreBytesFollow(exchange);
         answer(exchange, demo.openCounter(isHead(exchange), UndertowServer.header(exchange, "Accept"),
                 UndertowServer.header(exchange, "Last-Event-ID"),
                 UndertowServer.query(exchange, "interval"), UndertowServer.query(exchange, "limit")));
     }
 
     void broadcast(HttpServerExchange exchange) throws Exception {
+        refuseIfMoreBytesFollow(exchange);
         answer(exchange, demo.openBroadcast(isHead(exchange), UndertowServer.header(exchange, "Accept"),
                 UndertowServer.header(exchange, "Last-Event-ID"), UndertowServer.query(exchange, "lastEventId")));
     }
@@ -70,6 +73,16 @@ final class SseEndpoints {
                 }
                 exchange.endExchange();
             }
+        }
+    }
+
+    /**
+     * Bytes after a stream request (the start of another request, or junk) hold Undertow's answer back, so the stream
+     * would never start and its client never be noticed leaving. Nothing can follow a stream on its connection anyway.
+     */
+    private static void refuseIfMoreBytesFollow(HttpServerExchange exchange) {
+        if (!isHead(exchange) && UndertowServer.moreBytesFollow(exchange)) {
+            throw new ApiError(400, "Nothing may follow a stream request on its connection: send it alone.");
         }
     }
 

@@ -5,14 +5,19 @@ import io.undertow.UndertowOptions;
 import io.undertow.Version;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.xnio.Options;
 import workshop.sse.core.ApiError;
 import workshop.sse.core.Launcher;
@@ -23,8 +28,8 @@ import workshop.sse.core.StaticFiles;
 
 /**
  * The demo on Undertow: one plain {@link HttpHandler} routes, adds the cross-origin headers, answers errors as JSON
- * and serves the static page. Undertow calls it on an XNIO IO thread; what may block (reading a POST body or a
- * file) is dispatched to Undertow's worker pool first.
+ * and serves the static page. Undertow calls it on an XNIO IO thread, which must never block: a POST body is read
+ * as it arrives ({@link Publish}), and what may block (reading a file, fanning a publish out) runs on a virtual thread.
  */
 public final class UndertowServer implements Launcher.Running, HttpHandler {
 
@@ -36,6 +41,8 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
 
     private static final String STACK = "Undertow " + Version.getVersionString() + " (XNIO)";
     private static final long HEAD_DEADLINE_MS = 15_000;
+    /** Where the IO thread hands work that may block; not XNIO's worker pool, whose platform threads it would park. */
+    static final Executor BLOCKING_WORK = Executors.newVirtualThreadPerTaskExecutor();
 
     private final SseDemo demo;
     private final SseEndpoints streams;
@@ -58,6 +65,10 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) HEAD_DEADLINE_MS)
                 // ... and 15 s from that byte to the end of the head.
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) HEAD_DEADLINE_MS)
+                // No body limit of Undertow's: past it, a chunk's declared size makes Undertow print a stack trace
+                // and drop the connection unanswered. A publish reads at most its limit and answers 413; any other
+                // request's body is never read at all (see closeIfUnreadBytes).
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 // A deep accept queue: a burst of reconnecting clients overflows the JDK's default of 50.
                 .setSocketOption(Options.BACKLOG, 4096)
                 .setHandler(HeadTooLarge.wrap(server))
@@ -69,15 +80,26 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         String path = exchange.getRequestPath();
+        closeIfUnreadBytes(exchange);
         try {
+            checkVersion(exchange);
             if (Routes.isApi(path)) {
                 api(exchange, path);
             } else {
                 staticFile(exchange, path);
             }
         } catch (ApiError error) {
-            error.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
-            json(exchange, error.status(), error.json());
+            refuse(exchange, error);
+        }
+    }
+
+    /** Undertow takes any HTTP/x.y, and would answer HTTP/0.9 in kind: only HTTP/1.0 and 1.1 are spoken here. */
+    private static void checkVersion(HttpServerExchange exchange) {
+        HttpString version = exchange.getProtocol();
+        if (!version.equals(Protocols.HTTP_1_1) && !version.equals(Protocols.HTTP_1_0)) {
+            exchange.setProtocol(Protocols.HTTP_1_1);
+            exchange.setPersistent(false);
+            throw new ApiError(505, "Only HTTP/1.0 and HTTP/1.1 are spoken here, not " + version + ".");
         }
     }
 
@@ -95,25 +117,7 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
             case Routes.COUNTER -> streams.counter(exchange);
             case Routes.BROADCAST -> {
                 if (method.equals("POST")) {
-                    if (dispatched(exchange)) {
-                        return;
-                    }
-                    exchange.startBlocking();
-                    // Not closed: closing Undertow's input stream reads the rest of the body, which a refusal must not
-                    try {
-                        long contentLength;
-                        try {
-                            contentLength = exchange.getRequestContentLength();
-                        } catch (NumberFormatException e) { // an overflowing Content-Length: Undertow lets it through
-                            throw new ApiError(400, "The Content-Length header is not a valid length.");
-                        }
-                        json(exchange, 202, demo.publish(origin, header(exchange, "Content-Type"), contentLength,
-                                query(exchange, "event"), exchange.getInputStream()));
-                    } catch (ApiError refused) {
-                        // and the rest of a refused body is never read: the connection closes after the answer.
-                        exchange.setPersistent(false);
-                        throw refused;
-                    }
+                    Publish.handle(exchange, demo, origin);
                 } else {
                     streams.broadcast(exchange);
                 }
@@ -143,13 +147,52 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
         exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
     }
 
-    /** Work that may block leaves the IO thread: true when the exchange was handed to a worker thread. */
+    /** Work that may block leaves the IO thread: true when the exchange was handed over to {@link #BLOCKING_WORK}. */
     private boolean dispatched(HttpServerExchange exchange) {
         if (exchange.isInIoThread()) {
-            exchange.dispatch(this);
+            exchange.dispatch(BLOCKING_WORK, this);
             return true;
         }
         return false;
+    }
+
+    /**
+     * Undertow answers a pipelined request only when the next one is complete: bytes after a request that do not
+     * make a whole request would hold its answer back for good (and a stream would never start). So a request
+     * followed by more bytes is answered and its connection closed; a client may send the rest again on a new one.
+     */
+    static boolean moreBytesFollow(HttpServerExchange exchange) {
+        return exchange.isRequestComplete() && exchange.getConnection() instanceof HttpServerConnection http
+                && http.getExtraBytes() != null;
+    }
+
+    /**
+     * Closes the connection after the answer when bytes follow the request, or when it has a body that nothing here
+     * reads (only a publish does): Undertow would otherwise read the whole body, however long, to keep the connection.
+     */
+    private static void closeIfUnreadBytes(HttpServerExchange exchange) {
+        boolean publish = exchange.getRequestMethod().equals(Methods.POST) && exchange.getRequestPath().equals(Routes.BROADCAST);
+        if (moreBytesFollow(exchange) || !exchange.isRequestComplete() && !publish) {
+            exchange.setPersistent(false);
+        }
+    }
+
+    /** Answers with the JSON {@code body} gives, or with the error it throws. */
+    static void answer(HttpServerExchange exchange, int status, Supplier<String> body) {
+        try {
+            closeIfUnreadBytes(exchange);
+            json(exchange, status, body.get());
+        } catch (ApiError error) {
+            refuse(exchange, error);
+        }
+    }
+
+    static void refuse(HttpServerExchange exchange, ApiError error) {
+        if (!exchange.isRequestComplete()) {
+            exchange.setPersistent(false); // the rest of a refused body is never read: close after the answer
+        }
+        put(exchange, error.headers());
+        json(exchange, error.status(), error.json());
     }
 
     static void json(HttpServerExchange exchange, int status, String body) {

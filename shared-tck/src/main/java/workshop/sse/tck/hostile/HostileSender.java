@@ -52,8 +52,7 @@ public final class HostileSender {
                 while ((i = next.getAndIncrement()) < requests.size()) {
                     String outcome = sendOne(requests.get(i));
                     count(outcome);
-                    if (outcome.startsWith("5") && !outcome.equals("503") && !outcome.equals("505")
-                            || outcome.equals("timeout") || outcome.equals("not-http")) {
+                    if (isFailure(outcome)) {
                         serverErrors.computeIfAbsent(outcome + " on " + requests.get(i).kind(), k -> new LongAdder())
                                 .increment();
                     }
@@ -63,6 +62,15 @@ public final class HostileSender {
         for (Thread t : threads) {
             t.join();
         }
+    }
+
+    /**
+     * A server error (5xx other than 501, 503 and 505, which refuse on purpose), no status line within the deadline,
+     * or an answer that is not HTTP/1.x: what no request, however bad, should get.
+     */
+    static boolean isFailure(String outcome) {
+        return outcome.startsWith("5") && !List.of("501", "503", "505").contains(outcome)
+                || outcome.equals("timeout") || outcome.equals("not-http");
     }
 
     /** One request on its own socket; the outcome. */
@@ -149,7 +157,7 @@ public final class HostileSender {
         return sorted;
     }
 
-    /** 5xx answers (other than 503 and 505), timeouts and non-HTTP answers by request kind: a server that fails on bad input. */
+    /** The {@link #isFailure failures}, by request kind. */
     public Map<String, Long> serverErrors() {
         Map<String, Long> sorted = new TreeMap<>();
         serverErrors.forEach((k, v) -> sorted.put(k, v.sum()));

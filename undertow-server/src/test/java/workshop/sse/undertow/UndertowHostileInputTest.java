@@ -1,0 +1,17 @@
+package workshop.sse.undertow;
+
+import java.net.URI;
+import java.util.Map;
+import workshop.sse.core.Settings;
+import workshop.sse.tck.ServerUnderTest;
+import workshop.sse.tck.hostile.HostileInputTck;
+
+/** The Undertow server against 10,000 hostile requests and a few slow drips. */
+class UndertowHostileInputTest extends HostileInputTck {
+
+    @Override
+    protected ServerUnderTest startServer(Map<String, String> settings) {
+        UndertowServer server = UndertowServer.start(Settings.fromEnv(settings));
+        return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+    }
+}
