@@ -3,6 +3,7 @@ package workshop.sse.helidon;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.ErrorHandling;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -37,6 +38,7 @@ public final class HelidonServer implements Launcher.Running {
     }
 
     public static HelidonServer start(Settings settings) {
+        LogConfig.configureRuntime(); // logging.properties: warnings only, so the ready line is the one line
         SseDemo demo = new SseDemo("helidon", STACK, settings);
         HeadTimeout headTimeout = new HeadTimeout();
         SseEndpoints streams = new SseEndpoints(demo, headTimeout);
