@@ -1,0 +1,160 @@
+'use strict';
+// Small helpers shared by index.html and compare.html.
+// Everything the servers send is put on the page with textContent, never innerHTML:
+// an event's data is shown as text and can never become HTML.
+
+const $ = (id) => document.getElementById(id);
+
+const STATES = ['CONNECTING', 'OPEN', 'CLOSED'];  // EventSource.readyState 0, 1, 2
+const EVENT_NAME = /^[A-Za-z0-9_-]{1,64}$/;      // the event names the servers accept
+const FEED_MAX = 200;                             // lists stay short on a page left open all day
+const LOG_MAX = 100;
+
+// A bad JSON body should show as "?", not throw.
+function parseJson(text) {
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+const clock = () => new Date().toLocaleTimeString();
+
+// A <span> with text (and a class).
+function span(text, className) {
+  const s = document.createElement('span');
+  if (className) s.className = className;
+  s.textContent = text;
+  return s;
+}
+
+// Put an entry at the top of a list (newest first), and drop the oldest beyond max.
+function prependBounded(list, li, max) {
+  li.classList.add('fresh');
+  list.prepend(li);
+  while (list.children.length > max) list.lastElementChild.remove();
+}
+
+// Put an entry at the bottom of a list (oldest first, like a terminal), drop the oldest
+// beyond max, and keep the list scrolled to the bottom unless the reader scrolled up.
+function appendBounded(list, node, max) {
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 30;
+  list.append(node);
+  while (list.children.length > max) list.firstElementChild.remove();
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+// One line of a connection log: <li data-kind="open|error|reopen|closed">time text</li>
+function logLine(list, kind, text) {
+  const li = document.createElement('li');
+  li.dataset.kind = kind;
+  li.append(span(clock(), 'time'), span(text, 'text'));
+  prependBounded(list, li, LOG_MAX);
+}
+
+// One event as a list entry: <li data-id data-event> id, name, <span class="data">.
+// Only events that carried an id get data-id (gap and presence carry none).
+function eventItem(id, name, data) {
+  const li = document.createElement('li');
+  if (id) li.dataset.id = id;
+  li.dataset.event = name;
+  li.append(span(id ? '#' + id : '—', 'id'), span(name, 'event'), span(data, 'data'));
+  return li;
+}
+
+// Show a readyState word, and colour it (through data-state), only when it changed.
+function showState(el, state) {
+  if (el.textContent !== state) el.textContent = state;
+  if (el.dataset.state !== state) el.dataset.state = state;
+}
+
+const stateOf = (source) => (source ? STATES[source.readyState] : 'CLOSED');
+
+// The server's answer as one line: a 2xx body as it came, or the sentence of an {"error": ...} body.
+async function describe(res) {
+  const text = await res.text();
+  if (res.ok) return text;
+  const body = parseJson(text);
+  return res.status + ': ' + (body && body.error ? body.error : text);
+}
+
+// ---------------------------------------------------------------------------
+// A watched EventSource: its readyState on screen and a log of what happened to it.
+//
+// EventSource tells us about 'open' and 'error', but it fires no event when it starts
+// reconnecting or when it goes CLOSED after close(), so the state is also polled (see poll()).
+// It does not tell which Last-Event-ID it sends when it reconnects either: that is the
+// lastEventId of the last event it received before the error, so we remember that.
+
+function watchedStream({ url, stateEl, logEl, listen, resume, prefix = '' }) {
+  const log = (kind, text) => logLine(logEl, kind, prefix + text);
+  const stream = {
+    source: null,
+    lastId: '', // lastEventId of the last event received: what the browser sends back as Last-Event-ID
+
+    // A new EventSource, unless one is open or connecting already.
+    open() {
+      if (stream.source && stream.source.readyState !== EventSource.CLOSED) return;
+      if (!resume) stream.lastId = ''; // a new EventSource starts with no last event id
+      const address = url(stream.lastId);
+      let source;
+      try {
+        source = new EventSource(address);
+      } catch (err) { // not a URL at all (a typo in a base URL): there is nothing to watch
+        log('error', 'error: ' + err.message);
+        return;
+      }
+      stream.source = source;
+      let failed = false; // an error happened since the last open
+      let opened = false; // this EventSource was open at least once
+      let idAtError = '';
+      source.addEventListener('open', () => {
+        if (failed) {
+          log('reopen', idAtError
+            ? 'reopened, resumed from Last-Event-ID: ' + idAtError
+            : 'reopened (no Last-Event-ID yet)');
+        } else {
+          log('open', 'open: GET ' + address);
+        }
+        failed = false;
+        opened = true;
+        stream.poll();
+      });
+      source.addEventListener('error', () => {
+        if (!failed) idAtError = stream.lastId;
+        failed = true;
+        if (source.readyState === EventSource.CLOSED) {
+          // An answer that is not a stream (an HTTP error, a 204): the browser gives up.
+          log('error', 'error: the answer was not a stream');
+          log('closed', 'closed by the browser: it will not retry');
+        } else {
+          log('error', opened
+            ? 'error: connection lost, the browser reconnects after the retry delay'
+            : 'error: could not connect, the browser tries again after the retry delay');
+        }
+        stream.poll();
+      });
+      listen(source, stream);
+      stream.poll();
+    },
+
+    close() {
+      if (!stream.source || stream.source.readyState === EventSource.CLOSED) return;
+      stream.source.close();
+      log('closed', 'closed by the page: EventSource.close(), it never reconnects');
+      stream.poll();
+    },
+
+    // Add a listener that also remembers the event's lastEventId.
+    on(source, type, handler) {
+      source.addEventListener(type, (e) => {
+        stream.lastId = e.lastEventId;
+        handler(e);
+      });
+    },
+
+    poll() {
+      showState(stateEl, stateOf(stream.source));
+    },
+
+    isOpen: () => stream.source !== null && stream.source.readyState === EventSource.OPEN,
+  };
+  return stream;
+}
