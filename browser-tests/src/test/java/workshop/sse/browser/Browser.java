@@ -106,6 +106,22 @@ final class Browser implements AutoCloseable {
         driver.manage().window().setSize(size);
     }
 
+    /** How many pixels the page is wider than the window: 0 when it fits. */
+    long horizontalOverflow() {
+        return (Long) script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+    }
+
+    /** The start of each control (input, select, textarea, button) that has neither a label nor a name. */
+    @SuppressWarnings("unchecked")
+    List<String> unlabelledControls() {
+        return (List<String>) script("""
+                return [...document.querySelectorAll('input, select, textarea, button')]
+                  .filter(c => c.type !== 'hidden')
+                  .filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')
+                               && !(c.tagName === 'BUTTON' && c.textContent.trim()))
+                  .map(c => c.outerHTML.slice(0, 80));""");
+    }
+
     /** Warnings and errors the page logged to the console since the last call (they are collected as they come). */
     List<String> consoleProblems() {
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {

@@ -48,7 +48,7 @@ class ComparePageTest {
     }
 
     @Test
-    @DisplayName("compare.html shows each server's stack and open stream, and a publish to one only in its column")
+    @DisplayName("compare.html shows each server's stack and open stream, a publish to one only in its column, and fits a phone")
     void aPublishToOneServerShowsOnlyInItsColumn() throws Exception {
         browser.open(bases.get(0) + "/compare.html?servers=" + String.join(",", bases));
         List<WebElement> columns = browser.await("four columns", d -> {
@@ -79,6 +79,10 @@ class ComparePageTest {
             }
         }
         browser.screenshot("compare", Browser.DESKTOP.width);
+
+        browser.resize(Browser.PHONE); // the columns stack on a phone
+        browser.await("no horizontal overflow at a phone's width", d -> browser.horizontalOverflow() == 0);
+        assertEquals(List.of(), browser.unlabelledControls(), "controls without a label");
         List<String> problems = browser.consoleProblems();
         assertTrue(problems.isEmpty(), "the page logged to the console: " + problems);
     }

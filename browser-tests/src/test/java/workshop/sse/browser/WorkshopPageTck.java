@@ -174,16 +174,9 @@ abstract class WorkshopPageTck {
     void fitsAPhoneAndLabelsEveryControl() {
         browser.resize(Browser.PHONE);
         awaitOpen();
-        long overflow = (Long) browser.script(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        long overflow = browser.horizontalOverflow();
         assertEquals(0, overflow, "the page is wider than a phone's screen by " + overflow + " px");
-        @SuppressWarnings("unchecked")
-        List<String> unlabelled = (List<String>) browser.script("""
-                return [...document.querySelectorAll('input, select, textarea, button')]
-                  .filter(c => c.type !== 'hidden')
-                  .filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')
-                               && !(c.tagName === 'BUTTON' && c.textContent.trim()))
-                  .map(c => c.outerHTML.slice(0, 80));""");
+        List<String> unlabelled = browser.unlabelledControls();
         assertTrue(unlabelled.isEmpty(), "controls without a label: " + unlabelled);
     }
 
