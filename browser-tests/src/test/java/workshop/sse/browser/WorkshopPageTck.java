@@ -40,14 +40,9 @@ abstract class WorkshopPageTck {
 
     @AfterAll
     final void stop() throws Exception {
-        try {
+        try (Browser closing = browser; Launcher.Running stopping = server) { // closed even when the screenshot fails
             if (browser != null) {
                 screenshot();
-                browser.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
             }
         }
     }
