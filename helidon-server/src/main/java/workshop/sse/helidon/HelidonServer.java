@@ -16,6 +16,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import workshop.sse.core.ApiError;
+import workshop.sse.core.HeadRules;
 import workshop.sse.core.Launcher;
 import workshop.sse.core.Routes;
 import workshop.sse.core.Settings;
@@ -50,12 +51,12 @@ public final class HelidonServer implements Launcher.Running {
                 .backlog(4096)
                 // Helidon's own idle sweep closes a connection that has been waiting for a request line this long
                 // (silent clients); HeadTimeout adds what it misses: clients that drip a head byte by byte.
-                .idleConnectionTimeout(Duration.ofMillis(HeadTimeout.LIMIT_MS))
+                .idleConnectionTimeout(Duration.ofMillis(HeadRules.DEADLINE_MS))
                 .idleConnectionPeriod(Duration.ofSeconds(1))
                 .addConnectionSelector(headTimeout.firstBytesWatcher())
                 .addConnectionSelector(BadRequests.unclaimedConnections())
                 .addProtocol(Http1Config.builder()
-                        .maxHeadersSize(8192) // a bigger head is 431
+                        .maxHeadersSize(HeadRules.MAX_BYTES) // a bigger head is 431
                         .addReceiveListener(headTimeout)
                         .build())
                 .directHandlers(BadRequests.install())
@@ -63,7 +64,6 @@ public final class HelidonServer implements Launcher.Running {
                 .routing(routing -> routes(routing, demo, streams, headTimeout))
                 .build()
                 .start();
-        headTimeout.start();
         return new HelidonServer(server, demo, headTimeout);
     }
 
@@ -74,7 +74,7 @@ public final class HelidonServer implements Launcher.Running {
                 throw new ApiError(400, "The request target must start with /.");
             }
             for (Header header : req.headers()) { // Helidon accepts a header line with no name (": value")
-                if (!isToken(header.name())) {
+                if (!HeadRules.isToken(header.name())) {
                     throw new ApiError(400, "A header name is missing or malformed.");
                 }
             }
@@ -147,10 +147,6 @@ public final class HelidonServer implements Launcher.Running {
 
     static String query(ServerRequest req, String name) {
         return req.query().contains(name) ? req.query().get(name) : null;
-    }
-
-    private static boolean isToken(String name) {
-        return !name.isEmpty() && name.chars().allMatch(c -> c > ' ' && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
     }
 
     static boolean isHead(ServerRequest req) {

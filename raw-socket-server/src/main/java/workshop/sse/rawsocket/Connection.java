@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Map;
 import workshop.sse.core.ApiError;
+import workshop.sse.core.HeadRules;
 import workshop.sse.core.Json;
 import workshop.sse.core.SseDemo;
 
@@ -20,8 +21,6 @@ import workshop.sse.core.SseDemo;
  */
 final class Connection {
 
-    /** A complete request head must arrive within this of the connection opening or the previous response. */
-    static final int HEAD_DEADLINE_MS = 15_000;
     /** The longest wait for the next bytes of a body. */
     private static final int BODY_READ_TIMEOUT_MS = 15_000;
     /** An unwanted body this small is read and dropped, so the connection can be kept. */
@@ -63,7 +62,7 @@ final class Connection {
     /** One request and its answer; true when the connection stays open for another. */
     private boolean serveOne() throws IOException {
         HttpRequest request;
-        raw.deadline(System.currentTimeMillis() + HEAD_DEADLINE_MS);
+        raw.deadline(System.currentTimeMillis() + HeadRules.DEADLINE_MS); // of opening, or of the last answer
         try {
             request = HttpRequest.read(in);
         } catch (SocketTimeoutException e) {

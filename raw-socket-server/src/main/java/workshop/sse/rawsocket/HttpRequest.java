@@ -10,16 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import workshop.sse.core.HeadRules;
 
 /**
  * One request head, read by hand (RFC 9112): the request line, then header lines up to a blank line. This is the
  * part every framework does for you, and where a server is easiest to attack, so it is strict: anything it cannot
- * read exactly is 400, and it never reads more than {@link #MAX_HEAD_BYTES} (431) before giving up.
+ * read exactly is 400, and it never reads more than {@link HeadRules#MAX_BYTES} (431) before giving up.
  */
 final class HttpRequest {
 
     /** The whole head, request line and headers: big enough for real browsers, small enough to refuse floods. */
-    static final int MAX_HEAD_BYTES = 8 * 1024;
 
     /** A head the server refuses before the application sees it (400, 431, 501, 505). */
     static final class BadHead extends Exception {
@@ -69,7 +69,7 @@ final class HttpRequest {
         String method = parts[0];
         String target = parts[1];
         String version = parts[2];
-        if (!isToken(method)) {
+        if (!HeadRules.isToken(method)) {
             throw new BadHead(400, "The method is not a valid token.");
         }
         if (!target.startsWith("/") || !target.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -104,7 +104,7 @@ final class HttpRequest {
             }
             int colon = line.indexOf(':');
             // no whitespace between name and colon (RFC 9112 5.1): that is how request smuggling starts
-            if (colon <= 0 || !isToken(line.substring(0, colon))) {
+            if (colon <= 0 || !HeadRules.isToken(line.substring(0, colon))) {
                 throw new BadHead(400, "Malformed header line.");
             }
             String value = line.substring(colon + 1).strip();
@@ -180,22 +180,6 @@ final class HttpRequest {
         return method + " " + path;
     }
 
-    // tchar from RFC 9110 5.6.2: what a method and a header name may be made of
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Percent-decoding for a path: unlike a query, '+' is a plus. A broken escape is 400. */
     private static String decodePath(String raw) throws BadHead {
         return decode(raw.replace("+", "%2B"));
@@ -249,8 +233,8 @@ final class HttpRequest {
                     }
                     throw new IOException("the connection ended in the middle of a request head");
                 }
-                if (++total > MAX_HEAD_BYTES) {
-                    throw new BadHead(431, "The request head is larger than " + MAX_HEAD_BYTES + " bytes.");
+                if (++total > HeadRules.MAX_BYTES) {
+                    throw new BadHead(431, "The request head is larger than " + HeadRules.MAX_BYTES + " bytes.");
                 }
                 if (b == '\n') {
                     return line.toString(StandardCharsets.ISO_8859_1);

@@ -2,6 +2,7 @@ package workshop.sse.undertow;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.util.HeaderValues;
+import workshop.sse.core.HeadRules;
 
 /**
  * 431 for a request head over 8 KiB. Undertow's parser refuses a head past its {@code MAX_HEADER_SIZE} with a
@@ -11,7 +12,6 @@ import io.undertow.util.HeaderValues;
  */
 final class HeadTooLarge {
 
-    static final int LIMIT = 8192;
     static final int PARSER_LIMIT = 64 * 1024;
 
     private HeadTooLarge() {
@@ -19,7 +19,7 @@ final class HeadTooLarge {
 
     static HttpHandler wrap(HttpHandler next) {
         return exchange -> {
-            if (headSize(exchange) > LIMIT) {
+            if (headSize(exchange) > HeadRules.MAX_BYTES) {
                 exchange.setPersistent(false);
                 exchange.setStatusCode(431).endExchange();
                 return;

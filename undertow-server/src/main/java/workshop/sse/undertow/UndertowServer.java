@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.xnio.Options;
 import workshop.sse.core.ApiError;
+import workshop.sse.core.HeadRules;
 import workshop.sse.core.Launcher;
 import workshop.sse.core.Routes;
 import workshop.sse.core.Settings;
@@ -40,7 +41,6 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     }
 
     private static final String STACK = "Undertow " + Version.getVersionString() + " (XNIO)";
-    private static final long HEAD_DEADLINE_MS = 15_000;
     /** Where the IO thread hands work that may block; not XNIO's worker pool, whose platform threads it would park. */
     static final Executor BLOCKING_WORK = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -62,9 +62,9 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                 // Its default of 200 headers would also be a 400: many small headers are judged by size (431) too.
                 .setServerOption(UndertowOptions.MAX_HEADERS, HeadTooLarge.PARSER_LIMIT / 8)
                 // Slowloris: 15 s to the first byte of a head (after opening or after the previous response) ...
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) HEAD_DEADLINE_MS)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, HeadRules.DEADLINE_MS)
                 // ... and 15 s from that byte to the end of the head.
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) HEAD_DEADLINE_MS)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HeadRules.DEADLINE_MS)
                 // No body limit of Undertow's: past it, a chunk's declared size makes Undertow print a stack trace
                 // and drop the connection unanswered. A publish reads at most its limit and answers 413; any other
                 // request's body is never read at all (see closeIfUnreadBytes).
