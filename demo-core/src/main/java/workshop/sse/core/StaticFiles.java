@@ -1,5 +1,7 @@
 package workshop.sse.core;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +19,31 @@ public final class StaticFiles {
             "ico", "image/x-icon",
             "txt", "text/plain;charset=utf-8");
 
+    /** The methods a file answers; any other is 405 with this as {@code Allow}. */
+    public static final String METHODS = "GET, HEAD";
+
+    /** A file to answer with: its bytes and its Content-Type. */
+    public record File(byte[] bytes, String contentType) {
+    }
+
     private StaticFiles() {
+    }
+
+    /**
+     * The file {@code GET} or {@code HEAD} of {@code path} answers with; 404 when there is none, and 405 for any
+     * other method on a file that exists. Reads the file: a server whose threads must not block calls it elsewhere.
+     */
+    public static File get(String method, String path) throws IOException {
+        URL file = find(path);
+        if (file == null) {
+            throw ApiError.notFound(path);
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            throw ApiError.methodNotAllowed(method, path, METHODS);
+        }
+        try (InputStream in = file.openStream()) {
+            return new File(in.readAllBytes(), contentType(file.getPath()));
+        }
     }
 
     /**

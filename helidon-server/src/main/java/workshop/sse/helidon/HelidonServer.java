@@ -11,8 +11,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import workshop.sse.core.ApiError;
@@ -121,20 +119,8 @@ public final class HelidonServer implements Launcher.Running {
 
     /** {@code GET /} and the files of static/; StaticFiles never names a file outside it. */
     private static void staticFile(ServerRequest req, ServerResponse res) throws IOException {
-        String path = req.path().path();
-        URL file = StaticFiles.find(path);
-        if (file == null) {
-            throw ApiError.notFound(path);
-        }
-        Method method = req.prologue().method();
-        if (method != Method.GET && method != Method.HEAD) {
-            throw ApiError.methodNotAllowed(method.text(), path, "GET, HEAD");
-        }
-        byte[] body;
-        try (InputStream in = file.openStream()) {
-            body = in.readAllBytes();
-        }
-        send(req, res, 200, StaticFiles.contentType(file.getPath()), body);
+        StaticFiles.File file = StaticFiles.get(req.prologue().method().text(), req.path().path());
+        send(req, res, 200, file.contentType(), file.bytes());
     }
 
     private static void crossOrigin(SseDemo demo, ServerRequest req, ServerResponse res) {

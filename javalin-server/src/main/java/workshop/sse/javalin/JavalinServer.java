@@ -93,8 +93,8 @@ public final class JavalinServer implements Launcher.Running {
                     return; // already answered as JSON by Routes.check
                 }
                 if (StaticFiles.find(ctx.path()) != null) { // a file of static/, asked with another method than GET
-                    ctx.header("Allow", "GET, HEAD");
-                    json(ctx, 405, ApiError.methodNotAllowed(ctx.method().name(), ctx.path(), "GET, HEAD").json());
+                    ctx.header("Allow", StaticFiles.METHODS);
+                    json(ctx, 405, ApiError.methodNotAllowed(ctx.method().name(), ctx.path(), StaticFiles.METHODS).json());
                 } else {
                     json(ctx, 404, ApiError.notFound(ctx.path()).json());
                 }

@@ -1,8 +1,6 @@
 package workshop.sse.rawsocket;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +33,6 @@ final class Router {
     }
 
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
-    private static final String FILE_METHODS = "GET, HEAD";
 
     private final SseDemo demo;
 
@@ -94,20 +91,8 @@ final class Router {
 
     /** A file of static/: StaticFiles refuses any path with a {@code ..} segment, so nothing outside it is served. */
     private static Answer file(HttpRequest request) throws IOException {
-        String path = request.path();
-        URL file = StaticFiles.find(path);
-        if (file == null) {
-            throw ApiError.notFound(path);
-        }
-        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            throw ApiError.methodNotAllowed(request.method(), path, FILE_METHODS);
-        }
-        byte[] bytes;
-        try (InputStream in = file.openStream()) {
-            bytes = in.readAllBytes();
-        }
-        String name = path.equals("/") ? "index.html" : path;
-        return new Answer.Plain(200, Map.of("Content-Type", StaticFiles.contentType(name)), bytes);
+        StaticFiles.File file = StaticFiles.get(request.method(), request.path());
+        return new Answer.Plain(200, Map.of("Content-Type", file.contentType()), file.bytes());
     }
 
     private static Answer json(int status, Map<String, String> cors, String body) {

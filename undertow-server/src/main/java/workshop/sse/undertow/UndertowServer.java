@@ -9,9 +9,7 @@ import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.util.Deque;
 import java.util.Map;
@@ -128,23 +126,12 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     }
 
     private void staticFile(HttpServerExchange exchange, String path) throws Exception {
-        URL file = StaticFiles.find(path);
-        if (file == null) {
-            throw ApiError.notFound(path);
-        }
-        HttpString method = exchange.getRequestMethod();
-        if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
-            throw ApiError.methodNotAllowed(method.toString(), path, "GET, HEAD");
-        }
-        if (dispatched(exchange)) {
+        if (dispatched(exchange)) { // reading the file may block
             return;
         }
-        byte[] bytes;
-        try (InputStream in = file.openStream()) {
-            bytes = in.readAllBytes();
-        }
-        exchange.getResponseHeaders().put(new HttpString("Content-Type"), StaticFiles.contentType(file.getPath()));
-        exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+        StaticFiles.File file = StaticFiles.get(exchange.getRequestMethod().toString(), path);
+        exchange.getResponseHeaders().put(new HttpString("Content-Type"), file.contentType());
+        exchange.getResponseSender().send(ByteBuffer.wrap(file.bytes()));
     }
 
     /** Work that may block leaves the IO thread: true when the exchange was handed over to {@link #BLOCKING_WORK}. */
