@@ -65,6 +65,15 @@ public final class SseFrames {
         return lines;
     }
 
+    /**
+     * The data for a stack that writes {@code data:} with no space after the colon and splits it at LF only: every
+     * line break as LF and one space before each line. A client drops that one space, so it reads exactly the lines
+     * {@link #event} would have sent, a line that starts with a space and an empty last line included.
+     */
+    public static String dataForNoSpaceWriter(String text) {
+        return " " + String.join("\n ", lines(text));
+    }
+
     /** The text a client sees: every line break as LF. */
     public static String normalizeLineBreaks(String text) {
         return String.join("\n", lines(text));

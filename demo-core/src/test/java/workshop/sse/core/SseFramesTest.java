@@ -135,4 +135,10 @@ class SseFramesTest {
     void eventIdMustBeDigits(String id) {
         assertThrows(IllegalArgumentException.class, () -> SseFrames.event(id, "message", "x"));
     }
+
+    @Test
+    void dataForANoSpaceWriterIsOneSpaceBeforeEachLineJoinedWithLf() {
+        assertEquals(" a\n  b\n c\n ", SseFrames.dataForNoSpaceWriter("a\r\n b\rc\n"));
+        assertEquals(" ", SseFrames.dataForNoSpaceWriter(""));
+    }
 }

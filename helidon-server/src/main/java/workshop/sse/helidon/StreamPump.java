@@ -74,7 +74,7 @@ final class StreamPump {
      */
     static SseEvent forHelidon(SseMessage.Event event) {
         SseEvent.Builder builder = SseEvent.builder().name(event.name())
-                .data((" " + String.join("\n ", SseFrames.lines(event.data()))).getBytes(StandardCharsets.UTF_8));
+                .data(SseFrames.dataForNoSpaceWriter(event.data()).getBytes(StandardCharsets.UTF_8));
         if (event.id() != null) {
             builder.id(event.id());
         }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
@@ -105,7 +104,10 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
             case SseMessage.Event event -> {
                 busy = true;
                 inFlight = event;
-                connection.send(forUndertow(event.data()), " " + event.name(),
+                // Undertow writes data:, event: and id: with no space after the colon, which a client drops when it
+                // is there (a data line starting with a space would lose it), and splits data at LF only (a CR
+                // would break out of data:): each value gets one space, and each line break becomes LF.
+                connection.send(SseFrames.dataForNoSpaceWriter(event.data()), " " + event.name(),
                         event.id() == null ? null : " " + event.id(), this);
             }
             case SseMessage.End end -> finish();
@@ -177,15 +179,5 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
         }
         stream.end();
         IoUtils.safeClose(connection);
-    }
-
-    /**
-     * Undertow writes {@code data:}, {@code event:} and {@code id:} without the space after the colon, which clients
-     * drop when it is there: a data line starting with a space would lose it. So every value gets that one space
-     * (its event frames then match the other servers' byte for byte). And Undertow splits data at LF only, so a
-     * CR would reach the client as a line break outside any {@code data:} field: every line break becomes LF first.
-     */
-    static String forUndertow(String data) {
-        return SseFrames.lines(data).stream().map(line -> " " + line).collect(Collectors.joining("\n"));
     }
 }
