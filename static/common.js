@@ -67,12 +67,25 @@ function showState(el, state) {
 
 const stateOf = (source) => (source ? STATES[source.readyState] : 'CLOSED');
 
+// A name worth a listener of its own for the feed: a valid event name, not presence or gap (handled apart).
+const isFeedEventName = (name) => EVENT_NAME.test(name) && name !== 'presence' && name !== 'gap';
+
 // The server's answer as one line: a 2xx body as it came, or the sentence of an {"error": ...} body.
 async function describe(res) {
   const text = await res.text();
   if (res.ok) return text;
   const body = parseJson(text);
   return res.status + ': ' + (body && body.error ? body.error : text);
+}
+
+// POST one event to a server's /api/broadcast (base '' is this page's server); the answer as one line.
+async function publish(base, name, contentType, body) {
+  const res = await fetch(base + '/api/broadcast?event=' + encodeURIComponent(name), {
+    method: 'POST',
+    headers: { 'Content-Type': contentType },
+    body,
+  });
+  return describe(res);
 }
 
 // ---------------------------------------------------------------------------

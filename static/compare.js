@@ -128,7 +128,7 @@ function listenOn(col, name) {
 }
 
 function listen(name) {
-  if (!EVENT_NAME.test(name) || names.has(name) || name === 'presence' || name === 'gap') return;
+  if (!isFeedEventName(name) || names.has(name)) return;
   names.add(name);
   columns.forEach((col) => { if (col.broadcast) listenOn(col, name); });
   $('compare-listening').textContent = [...names].join(', ');
@@ -177,12 +177,7 @@ $('compare-publish').addEventListener('submit', async (e) => {
   $('compare-result-from').textContent = ` from server ${col.index + 1} (${col.base})`;
   out.textContent = 'sending…';
   try {
-    const res = await fetch(col.base + '/api/broadcast?event=' + encodeURIComponent(name), {
-      method: 'POST',
-      headers: { 'Content-Type': $('compare-content-type').value },
-      body: $('compare-body').value,
-    });
-    out.textContent = await describe(res);
+    out.textContent = await publish(col.base, name, $('compare-content-type').value, $('compare-body').value);
   } catch (err) {
     out.textContent = 'network error (server down, or the request was refused cross-origin): ' + err.message;
   }

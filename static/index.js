@@ -94,7 +94,7 @@ function listenOn(source, stream, name) {
 
 // Listen for one more event name (once: a second listener would show every event twice).
 function listen(name) {
-  if (!EVENT_NAME.test(name) || listening.has(name) || name === 'presence' || name === 'gap') return;
+  if (!isFeedEventName(name) || listening.has(name)) return;
   listening.add(name);
   const source = broadcast.source;
   if (source && source.readyState !== EventSource.CLOSED) listenOn(source, broadcast, name);
@@ -132,12 +132,7 @@ $('publish').addEventListener('submit', async (e) => {
   const out = $('publish-result');
   out.textContent = 'sending…';
   try {
-    const res = await fetch('/api/broadcast?event=' + encodeURIComponent(name), {
-      method: 'POST',
-      headers: { 'Content-Type': $('content-type').value },
-      body: $('body').value,
-    });
-    out.textContent = await describe(res);
+    out.textContent = await publish('', name, $('content-type').value, $('body').value);
   } catch (err) {
     out.textContent = 'network error: ' + err.message;
   }
