@@ -1,0 +1,130 @@
+package workshop.sse.bench;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bench's command line (run by {@code ./bench}):
+ *
+ * <pre>
+ * bench load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
+ *     one profile against any running server (loopback only); with --pid, also its CPU and memory
+ * bench compare [--runs 3] [--profiles idle,steady,burst] [--servers floor,javalin,...] [--streams N --events N]
+ *               [--out docs/bench] [--readme README.md]
+ *     the four servers of the workspace and the floor, a fresh process per profile and run, side by side
+ * bench floor [--port N]
+ *     the floor on its own
+ * </pre>
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage("");
+        }
+        Map<String, String> flags = flags(Arrays.copyOfRange(args, 1, args.length));
+        switch (args[0]) {
+            case "load" -> load(flags);
+            case "compare" -> compare(flags);
+            case "floor" -> FloorServer.main(Arrays.copyOfRange(args, 1, args.length));
+            default -> usage("unknown command " + args[0]);
+        }
+    }
+
+    private static void load(Map<String, String> flags) throws Exception {
+        URI url = URI.create(flags.getOrDefault("", "http://127.0.0.1:8080"));
+        requireLoopback(url.getHost());
+        Profile profile = scaled(Profile.named(flags.getOrDefault("--profile", "steady")), flags);
+        ProcessProbe server = flags.containsKey("--pid") ? new ProcessProbe(Long.parseLong(flags.get("--pid"))) : null;
+        System.out.println(profile.title() + ", against " + url);
+        int port = url.getPort() < 0 ? 80 : url.getPort();
+        LoadRun.Result result = new LoadRun(url.getHost(), port, server).run(profile, () -> { });
+        result.figures().forEach((figure, value) -> System.out.printf("%-40s %s%n", figure.label, figure.format(value)));
+        result.failed().forEach((why, n) -> System.out.println("failed to open: " + n + " × " + why));
+        result.dropped().forEach((why, n) -> System.out.println("dropped: " + n + " × " + why));
+        result.publishFailed().forEach((why, n) -> System.out.println("publish failed: " + n + " × " + why));
+        result.notes().forEach(note -> System.out.println("note: " + note));
+    }
+
+    private static void compare(Map<String, String> flags) throws Exception {
+        Path root = Path.of(flags.getOrDefault("--root", ".")).toAbsolutePath().normalize();
+        List<Profile> profiles = new ArrayList<>();
+        for (String name : flags.getOrDefault("--profiles", "idle,steady,burst").split(",")) {
+            profiles.add(scaled(Profile.named(name.trim()), flags));
+        }
+        List<Comparison.Contestant> contestants = Comparison.workspace(root);
+        if (flags.containsKey("--servers")) {
+            List<String> wanted = List.of(flags.get("--servers").split(","));
+            contestants = contestants.stream().filter(c -> wanted.contains(c.name())).toList();
+        }
+        int runs = Integer.parseInt(flags.getOrDefault("--runs", "3"));
+        Path out = root.resolve(flags.getOrDefault("--out", "docs/bench"));
+        Comparison comparison = new Comparison(contestants, profiles, runs, root.resolve("bench/target/logs"));
+        String command = flags.getOrDefault("--command", "./bench");
+        Report report = new Report(contestants, comparison.run(), runs, command);
+        report.write(out, flags.containsKey("--readme") ? root.resolve(flags.get("--readme")) : null);
+        System.out.println();
+        System.out.print(report.markdown());
+        System.out.println("\nwritten: " + out.resolve("results.json") + ", results.md, results.svg");
+    }
+
+    private static Profile scaled(Profile profile, Map<String, String> flags) {
+        if (!flags.containsKey("--streams") && !flags.containsKey("--events")) {
+            return profile;
+        }
+        return profile.scaled(Integer.parseInt(flags.getOrDefault("--streams", Integer.toString(profile.streams()))),
+                Integer.parseInt(flags.getOrDefault("--events", Integer.toString(profile.events()))));
+    }
+
+    /** The bench only ever loads this machine's own servers. */
+    static void requireLoopback(String host) throws UnknownHostException {
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+            if (!address.isLoopbackAddress()) {
+                System.err.println("bench: " + host + " is not a loopback address; the bench loads only servers on "
+                        + "this machine (127.0.0.1, localhost, [::1])");
+                System.exit(2);
+            }
+        }
+    }
+
+    /** {@code --name value} pairs; a first bare argument is stored under "". */
+    private static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                if (i + 1 >= args.length) {
+                    usage(args[i] + " needs a value");
+                }
+                flags.put(args[i], args[++i]);
+            } else if (!flags.containsKey("")) {
+                flags.put("", args[i]);
+            } else {
+                usage("unexpected " + args[i]);
+            }
+        }
+        return flags;
+    }
+
+    private static void usage(String problem) {
+        if (!problem.isEmpty()) {
+            System.err.println("bench: " + problem);
+        }
+        System.err.println("""
+                usage: ./bench                                   the full comparison (README's figures)
+                       ./bench load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
+                       ./bench compare [--runs N] [--profiles idle,steady,burst] [--servers floor,javalin,...]
+                                       [--streams N --events N] [--out DIR] [--readme FILE]
+                       ./bench floor [--port N]""");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,103 @@
+package workshop.sse.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The side-by-side run: every profile, against every server in turn (a fresh process for each profile and run),
+ * several runs, all in one go on one machine, so that the stacks are compared with each other and with the floor
+ * under the same conditions. The order of the servers rotates from run to run, so no server always goes first.
+ */
+final class Comparison {
+
+    /** A server to measure: its name in the tables, and how to start it. */
+    record Contestant(String name, String label, List<String> command) {
+    }
+
+    /** One run's figures, and what the server logged during it. */
+    record Run(LoadRun.Result result, List<String> noise) {
+    }
+
+    private final List<Contestant> contestants;
+    private final List<Profile> profiles;
+    private final int runs;
+    private final Path logs;
+    private final Map<Profile, Map<String, List<Run>>> results = new LinkedHashMap<>();
+
+    Comparison(List<Contestant> contestants, List<Profile> profiles, int runs, Path logs) {
+        this.contestants = contestants;
+        this.profiles = profiles;
+        this.runs = runs;
+        this.logs = logs;
+    }
+
+    /** The workspace's four servers and the floor, started from their jars under {@code root}. */
+    static List<Contestant> workspace(Path root) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<Contestant> all = new ArrayList<>();
+        all.add(new Contestant("floor", "floor", List.of(java, "-cp", System.getProperty("java.class.path"),
+                FloorServer.class.getName())));
+        for (String[] server : new String[][] {{"javalin", "Javalin"}, {"undertow", "Undertow"},
+                {"helidon", "Helidon"}, {"raw-socket", "raw socket"}}) {
+            Path jar = root.resolve(server[0] + "-server/target/" + server[0] + "-server.jar");
+            all.add(new Contestant(server[0], server[1], List.of(java, "-jar", jar.toString())));
+        }
+        return all;
+    }
+
+    Map<Profile, Map<String, List<Run>>> run() throws IOException, InterruptedException {
+        for (Profile profile : profiles) {
+            Map<String, List<Run>> byServer = new LinkedHashMap<>();
+            contestants.forEach(c -> byServer.put(c.name(), new ArrayList<>()));
+            results.put(profile, byServer);
+            for (int run = 0; run < runs; run++) {
+                for (int i = 0; i < contestants.size(); i++) {
+                    Contestant contestant = contestants.get((i + run) % contestants.size());
+                    Run result = runOnce(contestant, profile, run + 1);
+                    byServer.get(contestant.name()).add(result);
+                    System.out.println(summary(contestant, profile, run + 1, result));
+                }
+            }
+        }
+        return results;
+    }
+
+    private Run runOnce(Contestant contestant, Profile profile, int run) throws IOException, InterruptedException {
+        Path log = logs.resolve(profile.name() + "-" + run + "-" + contestant.name() + ".log");
+        ServerProcess server = ServerProcess.start(contestant.name(), contestant.command(), log);
+        LoadRun.Result result;
+        try {
+            Thread.sleep(500); // the ready line is printed just before the server idles: let it get there
+            result = new LoadRun("127.0.0.1", server.port(), server.probe()).run(profile, server::close);
+        } finally {
+            server.close();
+        }
+        Thread.sleep(500); // let the kernel finish with the closed sockets before the next server starts
+        return new Run(result, server.noise());
+    }
+
+    private static String summary(Contestant contestant, Profile profile, int run, Run result) {
+        StringBuilder line = new StringBuilder(String.format("%-7s run %d %-10s", profile.name(), run, contestant.name()));
+        for (Figure figure : profile.shown()) {
+            line.append("  ").append(figure.label).append(' ').append(figure.format(result.result().get(figure)));
+        }
+        if (!result.result().failed().isEmpty()) {
+            line.append("  failed ").append(result.result().failed());
+        }
+        if (!result.result().dropped().isEmpty()) {
+            line.append("  dropped ").append(result.result().dropped());
+        }
+        if (!result.result().publishFailed().isEmpty()) {
+            line.append("  publishes failed ").append(result.result().publishFailed());
+        }
+        result.result().notes().forEach(note -> line.append("  (").append(note).append(')'));
+        if (!result.noise().isEmpty()) {
+            line.append("  log: ").append(result.noise().size()).append(" lines, first: ").append(result.noise().get(0));
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,148 @@
+package workshop.sse.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One profile against one server: open the streams, let them settle, publish, wait for every delivery (or the
+ * grace period), and read the figures. Given the server's process, it also reads its memory and CPU. Everything is
+ * bounded in time: a run ends by itself within its plan plus {@link #GRACE_MS}.
+ */
+final class LoadRun {
+
+    /** What one run measured. */
+    record Result(Map<Figure, Double> figures, Map<String, Integer> failed, Map<String, Integer> dropped,
+                  Map<String, Integer> publishFailed, List<String> notes) {
+        double get(Figure figure) {
+            return figures.getOrDefault(figure, Double.NaN);
+        }
+    }
+
+    static final long GRACE_MS = 10_000;
+    private static final int MAX_HANDSHAKES = 512;
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final double BUSY_GENERATOR = 0.9;
+
+    private final String host;
+    private final int port;
+    private final ProcessProbe server; // null when the server's process is not known
+
+    LoadRun(String host, int port, ProcessProbe server) {
+        this.host = host;
+        this.port = port;
+        this.server = server;
+    }
+
+    /** Runs {@code profile}; {@code beforeClose} runs once the figures are read, before the streams are reset. */
+    Result run(Profile profile, Runnable beforeClose) throws IOException, InterruptedException {
+        Map<Figure, Double> figures = new EnumMap<>(Figure.class);
+        List<String> notes = new ArrayList<>();
+        Map<String, Integer> publishFailed = new TreeMap<>();
+        figures.put(Figure.STREAMS, (double) profile.streams());
+        long rssBefore = server == null ? 0 : server.rssKiB();
+        if (server != null) {
+            figures.put(Figure.RSS_BEFORE_MIB, rssBefore / 1024.0);
+        }
+
+        try (Subscribers subscribers = new Subscribers(host, port)) {
+            long openDeadlineMs = profile.streams() * 1000L / profile.openPerSecond() + 30_000;
+            subscribers.open(new Subscribers.Opening(profile.streams(), profile.openPerSecond(), MAX_HANDSHAKES,
+                    HANDSHAKE_TIMEOUT_MS, openDeadlineMs));
+            subscribers.awaitOpened();
+            int established = subscribers.established();
+            figures.put(Figure.ESTABLISHED, (double) established);
+            figures.put(Figure.FAILED, (double) (profile.streams() - established));
+            figures.put(Figure.OPEN_SECONDS, subscribers.openSeconds());
+            figures.put(Figure.CONNECT_P50_MS, millis(subscribers.connectMicros(), 50));
+            figures.put(Figure.CONNECT_P99_MS, millis(subscribers.connectMicros(), 99));
+
+            // let the presence rounds that the opening caused go out before anything is read or published
+            Thread.sleep(profile.publishing() == Profile.Publishing.NONE ? 3_000 : 1_000);
+            if (server != null && established > 0) {
+                figures.put(Figure.RSS_PER_STREAM_KIB, (server.rssKiB() - rssBefore) / (double) established);
+                figures.put(Figure.THREADS, (double) server.threads());
+            }
+
+            if (profile.publishing() != Profile.Publishing.NONE && established > 0) {
+                publish(profile, subscribers, figures, publishFailed, notes);
+            }
+            subscribers.stopCounting();
+            beforeClose.run();
+            subscribers.stop();
+            figures.put(Figure.DROPPED, (double) subscribers.droppedCount());
+            figures.put(Figure.DOUBLED, (double) subscribers.doubled());
+            figures.put(Figure.OUT_OF_ORDER, (double) subscribers.outOfOrder());
+            return new Result(figures, new TreeMap<>(subscribers.failed()), new TreeMap<>(subscribers.dropped()),
+                    publishFailed, notes);
+        }
+    }
+
+    private void publish(Profile profile, Subscribers subscribers, Map<Figure, Double> figures,
+                         Map<String, Integer> publishFailed, List<String> notes) throws InterruptedException {
+        int streams = subscribers.established() - subscribers.droppedCount();
+        ProcessProbe generator = ProcessProbe.self();
+        long serverCpu = server == null ? 0 : server.cpuNanos();
+        long generatorCpu = generator.cpuNanos();
+        long readerCpu = subscribers.threadCpuNanos();
+        long start = System.nanoTime();
+
+        Publisher publisher = new Publisher(host, port);
+        long publishDeadline = start + TimeUnit.SECONDS.toNanos(
+                profile.publishing() == Profile.Publishing.OPEN_LOOP ? (long) profile.seconds() + 30 : 120);
+        Publisher.Outcome outcome = profile.publishing() == Profile.Publishing.OPEN_LOOP
+                ? publisher.openLoop(profile.perSecond(), profile.seconds(), publishDeadline)
+                : publisher.backToBack(profile.events(), publishDeadline);
+        long expected = outcome.acknowledged() * streams;
+        long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
+        while (subscribers.delivered() < expected && System.nanoTime() < graceEnd) {
+            Thread.sleep(5);
+        }
+        long delivered = subscribers.delivered();
+        long end = delivered >= expected ? subscribers.lastDelivery() : System.nanoTime();
+        double wall = (end - start) / 1e9;
+
+        figures.put(Figure.PUBLISHED, (double) outcome.acknowledged());
+        figures.put(Figure.PUBLISH_FAILED, (double) outcome.failed().values().stream().mapToInt(i -> i).sum());
+        publishFailed.putAll(outcome.failed());
+        figures.put(Figure.PUBLISH_RATE, outcome.perSecond());
+        figures.put(Figure.MAX_LATE_MS, outcome.maxLateMs());
+        figures.put(Figure.ANSWER_P50_MS, millis(outcome.answerMicros(), 50));
+        figures.put(Figure.ANSWER_P99_MS, millis(outcome.answerMicros(), 99));
+        figures.put(Figure.EXPECTED, (double) expected);
+        figures.put(Figure.DELIVERED, (double) delivered);
+        figures.put(Figure.LOST, (double) Math.max(0, expected - delivered));
+        figures.put(Figure.DELIVERIES_PER_SECOND,
+                delivered == 0 ? 0 : delivered / ((subscribers.lastDelivery() - start) / 1e9));
+        Histogram latency = subscribers.latencyMicros();
+        figures.put(Figure.LATENCY_P50_MS, millis(latency, 50));
+        figures.put(Figure.LATENCY_P90_MS, millis(latency, 90));
+        figures.put(Figure.LATENCY_P99_MS, millis(latency, 99));
+        figures.put(Figure.LATENCY_MAX_MS, latency.getMaxValue() / 1000.0);
+        if (server != null) {
+            long cpu = server.cpuNanos() - serverCpu;
+            figures.put(Figure.SERVER_CPU_SECONDS, cpu / 1e9);
+            figures.put(Figure.CPU_PER_DELIVERY_US, delivered == 0 ? Double.NaN : cpu / 1000.0 / delivered);
+        }
+        figures.put(Figure.GENERATOR_CPU_SECONDS, (generator.cpuNanos() - generatorCpu) / 1e9);
+        double busy = (subscribers.threadCpuNanos() - readerCpu) / 1e9 / wall;
+        figures.put(Figure.GENERATOR_BUSY, busy);
+        if (busy > BUSY_GENERATOR) {
+            notes.add(String.format("the generator's reader thread was busy %.0f%% of the time: it may be the bottleneck",
+                    busy * 100));
+        }
+        if (delivered < expected) {
+            notes.add((expected - delivered) + " of " + expected + " deliveries did not arrive within "
+                    + GRACE_MS / 1000 + " s of the last publish");
+        }
+    }
+
+    private static double millis(Histogram micros, double percentile) {
+        return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
+    }
+}
