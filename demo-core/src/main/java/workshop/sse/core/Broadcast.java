@@ -33,6 +33,7 @@ public final class Broadcast {
     }
 
     private final int capacity;
+    private final long paceLimitMs;
     private final ScheduledExecutorService timer;
     private final Object lock = new Object();
     private final ArrayDeque<SseMessage.Event> history = new ArrayDeque<>();
@@ -40,13 +41,35 @@ public final class Broadcast {
     private final AtomicBoolean presenceDue = new AtomicBoolean();
     private long lastId;
 
+    /** A broadcast whose publishes do not wait for the fan-out: for tests that drain the outboxes themselves. */
     public Broadcast(int capacity, ScheduledExecutorService timer) {
+        this(capacity, 0, timer);
+    }
+
+    /**
+     * @param paceLimitMs how long a publish waits, at most, for the subscribers that keep up to have written it
+     */
+    public Broadcast(int capacity, long paceLimitMs, ScheduledExecutorService timer) {
         this.capacity = capacity;
+        this.paceLimitMs = paceLimitMs;
         this.timer = timer;
     }
 
-    /** Numbers the event, keeps it for replay, and hands it to every subscriber. */
+    /**
+     * Numbers the event, keeps it for replay, and hands it to every subscriber; then waits (up to the pace limit)
+     * until every subscriber that was keeping up has written it. So the answer to a publish means delivered, and
+     * a burst of publishes is paced by the fan-out instead of piling up in the outboxes (see {@link FanOut}).
+     */
     public Published publish(String eventName, String data) {
+        FanOut fanOut = new FanOut();
+        Published published = offerToAll(eventName, data, paceLimitMs > 0 ? fanOut : null);
+        if (paceLimitMs > 0) {
+            fanOut.await(paceLimitMs);
+        }
+        return published;
+    }
+
+    private Published offerToAll(String eventName, String data, FanOut fanOut) {
         synchronized (lock) {
             SseMessage.Event event = new SseMessage.Event(Long.toString(lastId + 1), eventName, data);
             lastId++;
@@ -57,7 +80,7 @@ public final class Broadcast {
                 history.addLast(event);
             }
             for (SseStream subscriber : subscribers) {
-                subscriber.outbox().offer(event); // a full outbox closes itself; its writer ends the stream
+                subscriber.outbox().offer(event, fanOut); // a full outbox closes itself; its writer ends the stream
             }
             return new Published(lastId, eventName, subscribers.size());
         }

@@ -1,6 +1,8 @@
 package workshop.sse.core;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +12,12 @@ import java.util.Map;
 /** The one JSON mapper of the workspace: strict when reading, plain when writing. */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Jackson's default buffer pool is one per thread, kept by a thread local: with a virtual thread per stream
+     * that is 8 KiB or more held by every stream that ever wrote JSON. A shared pool serves any number of threads.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {

@@ -29,8 +29,12 @@ public final class Outbox {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<SseMessage> replay = new ArrayDeque<>();
     private final ArrayDeque<SseMessage> queue = new ArrayDeque<>();
-    private boolean inFlightCounted;
     private long heldBytes;
+    private long takenBytes; // of the live messages taken and not yet reported sent
+    private boolean taken; // a message was taken and not yet reported sent
+    private FanOut awaitedBy; // the publish waiting for this stream's write of one event, or null
+    private SseMessage awaited;
+    private boolean awaitedTaken;
     private Closing closing;
     private boolean finishing;
     private volatile Runnable wakeUp = () -> { };
@@ -45,6 +49,15 @@ public final class Outbox {
      * unsent bytes past the bound, in which case the outbox closes as {@link Closing#OVERFLOWED}.
      */
     public boolean offer(SseMessage message) {
+        return offer(message, null);
+    }
+
+    /**
+     * Queues a message as {@link #offer(SseMessage)} does. When this outbox had nothing unsent (its stream keeps up),
+     * {@code fanOut} waits for the stream's write of it: the outbox reports it once the writer says it was
+     * {@linkplain #sent() sent}, or when the stream ends.
+     */
+    boolean offer(SseMessage message, FanOut fanOut) {
         boolean queued;
         lock.lock();
         try {
@@ -53,6 +66,11 @@ public final class Outbox {
             }
             queued = heldBytes + message.sizeInBytes() <= capacityBytes;
             if (queued) {
+                if (fanOut != null && awaitedBy == null && heldBytes == 0 && !taken && replay.isEmpty()) {
+                    awaitedBy = fanOut;
+                    awaited = message;
+                    fanOut.expect();
+                }
                 heldBytes += message.sizeInBytes();
                 queue.add(message);
                 changed.signalAll();
@@ -96,15 +114,20 @@ public final class Outbox {
                     return SseMessage.END;
                 }
                 SseMessage next = replay.poll();
-                inFlightCounted = next == null;
                 if (next == null) {
                     next = queue.poll();
+                    if (next != null) {
+                        takenBytes += next.sizeInBytes();
+                    }
                 }
                 if (next != null) {
+                    taken = true;
+                    awaitedTaken |= next == awaited;
                     return next;
                 }
                 if (finishing) {
                     closing = Closing.FINISHED;
+                    releaseAwaited();
                     return SseMessage.END;
                 }
                 if (nanos <= 0) {
@@ -127,16 +150,33 @@ public final class Outbox {
         }
     }
 
-    /** The writer wrote {@code message}: its bytes no longer count against the bound. */
-    public void sent(SseMessage message) {
+    /**
+     * The writer wrote every message it has taken (to the socket, or to its stack, which wrote it): their bytes no
+     * longer count against the bound, and a publish waiting for one of them is told.
+     */
+    public void sent() {
         lock.lock();
         try {
-            if (closing == null && inFlightCounted) { // a closed outbox already let go of everything
-                heldBytes -= message.sizeInBytes();
+            if (closing == null) { // a closed outbox already let go of everything
+                heldBytes -= takenBytes;
+            }
+            takenBytes = 0;
+            taken = false;
+            if (awaitedTaken) {
+                releaseAwaited();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private void releaseAwaited() {
+        if (awaitedBy != null) {
+            awaitedBy.delivered();
+        }
+        awaitedBy = null;
+        awaited = null;
+        awaitedTaken = false;
     }
 
     /** No more messages will come: the writer ends the stream after the queued ones. */
@@ -168,6 +208,7 @@ public final class Outbox {
             replay.clear();
             queue.clear();
             heldBytes = 0;
+            releaseAwaited(); // nothing more will be written: no publish waits for this stream
         }
         changed.signalAll();
     }

@@ -55,7 +55,16 @@ public final class SseDemo implements AutoCloseable {
         this.crossOrigin = new CrossOrigin(settings.allowedOrigins());
         this.streams = new Streams(settings.maxStreams());
         this.timer = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("sse-demo-timer").daemon().factory());
-        this.broadcast = new Broadcast(settings.historySize(), timer);
+        this.broadcast = new Broadcast(settings.historySize(), paceLimitMs(settings), timer);
+    }
+
+    /**
+     * How long a publish may wait for the fan-out to the subscribers that keep up. A stream that stalls costs the
+     * publisher this once (after that it is behind, and not waited for), so it stays a small part of a heartbeat:
+     * SPEC lets no stream be held up longer than that.
+     */
+    static long paceLimitMs(Settings settings) {
+        return Math.min(settings.heartbeatMs() / 4, 1000);
     }
 
     public Settings settings() {

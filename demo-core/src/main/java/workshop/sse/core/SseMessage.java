@@ -1,7 +1,5 @@
 package workshop.sse.core;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** What a stream's outbox holds: events to write, and the end of the stream. Heartbeats are the writer's job. */
@@ -39,9 +37,9 @@ public sealed interface SseMessage {
             return data;
         }
 
-        /** Writes the whole frame, UTF-8: for servers that frame events themselves. */
-        public void writeFrameTo(OutputStream out) throws IOException {
-            out.write(frame);
+        /** The frame's bytes, shared by every stream it goes to: never to be changed. */
+        byte[] frame() {
+            return frame;
         }
 
         @Override

@@ -119,7 +119,7 @@ class OutboxTest {
             assertTrue(outbox.offer(e), "offer " + i);
             SseMessage taken = take(outbox);
             assertSame(e, taken);
-            outbox.sent(taken);
+            outbox.sent();
         }
         assertEquals(0, outbox.heldBytes());
         assertNull(outbox.closing());
@@ -217,14 +217,14 @@ class OutboxTest {
         assertEquals(live.sizeInBytes(), outbox.heldBytes(), "replayed events cost nothing");
         SseMessage first = take(outbox);
         assertSame(r1, first);
-        outbox.sent(first);
+        outbox.sent();
         assertEquals(live.sizeInBytes(), outbox.heldBytes(), "sending a replayed event releases nothing");
         SseMessage second = take(outbox);
         assertSame(r2, second);
-        outbox.sent(second);
+        outbox.sent();
         SseMessage third = take(outbox);
         assertSame(live, third);
-        outbox.sent(third);
+        outbox.sent();
         assertEquals(0, outbox.heldBytes());
     }
 
