@@ -13,11 +13,10 @@ import java.util.Map;
 import workshop.sse.core.ApiError;
 import workshop.sse.core.HeadRules;
 import workshop.sse.core.Json;
-import workshop.sse.core.SseDemo;
 
 /**
- * One client connection, on its own virtual thread: read a head, answer, and again (keep-alive), until the client
- * closes, something goes wrong, or the answer is a stream, which then owns the connection until it ends.
+ * One client connection's HTTP, on its own virtual thread: read a head, answer, and again (keep-alive), until the
+ * client closes, something goes wrong, or the answer is a stream, which then takes the socket over.
  */
 final class Connection {
 
@@ -25,27 +24,32 @@ final class Connection {
     private static final int BODY_READ_TIMEOUT_MS = 15_000;
     /** An unwanted body this small is read and dropped, so the connection can be kept. */
     private static final long DISCARDABLE_BODY = 64 * 1024;
+    private static final int BUFFER_BYTES = 1024;
     /** Before closing on a client that may still be sending, read (and drop) its bytes for at most this long. */
     private static final int LINGER_MS = 1_000;
 
     private final Socket socket;
     private final Router router;
-    private final SseDemo demo;
     private final DeadlineInput raw;
     private final InputStream in;
     private final OutputStream out;
+    private Router.Answer.Stream stream; // the answer that takes the socket over, once there is one
 
-    Connection(Socket socket, Router router, SseDemo demo) throws IOException {
+    Connection(Socket socket, Router router) throws IOException {
         this.socket = socket;
         this.router = router;
-        this.demo = demo;
         this.raw = new DeadlineInput(socket);
-        this.in = new BufferedInputStream(raw, 8192);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        // Small buffers: every connection allocates them, thousands at a time when clients reconnect together, and
+        // most requests and answers are a few hundred bytes (a larger write goes past the buffer, straight out).
+        this.in = new BufferedInputStream(raw, BUFFER_BYTES);
+        this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
     }
 
-    /** Serves the connection until it is done; always closes the socket. */
-    void serve() {
+    /**
+     * Serves requests until the connection is done, and closes the socket; but when the answer is a stream, returns
+     * it with the socket still open, for the stream's writer. This connection's buffers are not needed any more then.
+     */
+    Router.Answer.Stream serve() {
         try {
             while (serveOne()) {
                 // keep-alive: the next request on the same connection
@@ -55,8 +59,11 @@ final class Connection {
         } catch (RuntimeException e) {
             System.err.println("raw-socket: a connection failed: " + e);
         } finally {
-            closeQuietly(socket);
+            if (stream == null) {
+                closeQuietly(socket);
+            }
         }
+        return stream;
     }
 
     /** One request and its answer; true when the connection stays open for another. */
@@ -114,10 +121,10 @@ final class Connection {
                 out.flush();
                 return false;
             }
-            case Router.Answer.Stream stream -> {
+            case Router.Answer.Stream opened -> {
                 // the stream's head was complete: from here no head deadline applies, and reads are not needed
                 raw.timeout(0);
-                SseStreamWriter.run(socket, out, stream.headers(), stream.stream(), demo);
+                stream = opened;
                 return false;
             }
         }

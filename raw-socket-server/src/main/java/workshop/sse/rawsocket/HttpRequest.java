@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import workshop.sse.core.HeadRules;
 
 /**
@@ -18,8 +19,6 @@ import workshop.sse.core.HeadRules;
  * read exactly is 400, and it never reads more than {@link HeadRules#MAX_BYTES} (431) before giving up.
  */
 final class HttpRequest {
-
-    /** The whole head, request line and headers: big enough for real browsers, small enough to refuse floods. */
 
     /** A head the server refuses before the application sees it (400, 431, 501, 505). */
     static final class BadHead extends Exception {
@@ -30,6 +29,8 @@ final class HttpRequest {
             this.status = status;
         }
     }
+
+    private static final Pattern VERSION = Pattern.compile("HTTP/\\d\\.\\d");
 
     private final String method;
     private final String path;
@@ -75,7 +76,7 @@ final class HttpRequest {
         if (!target.startsWith("/") || !target.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new BadHead(400, "The request target must be a path starting with / (origin-form).");
         }
-        if (!version.matches("HTTP/\\d\\.\\d")) {
+        if (!VERSION.matcher(version).matches()) {
             throw new BadHead(400, "The protocol must be HTTP/1.1.");
         }
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {

@@ -60,11 +60,15 @@ final class HttpResponse {
      * keeps the bytes on the wire exactly the SSE frames, which is the point of this lesson.)
      */
     static void startStream(OutputStream out, Map<String, String> headers) throws IOException {
+        out.write(streamHead(headers).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** The head {@link #startStream} writes, as text: a stream writer sends it together with its first frame. */
+    static String streamHead(Map<String, String> headers) {
         StringBuilder text = statusLine(200);
         headers.forEach((name, value) -> header(text, name, value));
         header(text, "Connection", "close");
-        text.append("\r\n");
-        out.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return text.append("\r\n").toString();
     }
 
     /** {@code 100 Continue}: the client that asked for it may now send its body. */

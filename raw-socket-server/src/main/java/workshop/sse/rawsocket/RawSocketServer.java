@@ -67,13 +67,15 @@ public final class RawSocketServer implements Launcher.Running {
     private void serve(Socket socket) {
         try {
             socket.setTcpNoDelay(true); // small SSE frames go out now, not after Nagle's wait for more
-            new Connection(socket, router, demo).serve();
+            Router.Answer.Stream stream = new Connection(socket, router).serve();
+            if (stream != null) {
+                // the request is over, and with it the HTTP connection's buffers: the stream owns the socket now
+                SseStreamWriter.run(socket, stream.headers(), stream.stream(), demo);
+            }
         } catch (IOException e) {
-            Connection.closeQuietly(socket);
+            // the socket failed as it opened
         } finally {
             open.remove(socket);
-        }
-        if (closing) {
             Connection.closeQuietly(socket);
         }
     }

@@ -5,48 +5,39 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import workshop.sse.core.FrameBatch;
 import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseFrames;
-import workshop.sse.core.SseMessage;
 import workshop.sse.core.SseStream;
 
 /**
- * The SSE half: drains one stream's outbox onto its connection, on the connection's own virtual thread. Waiting
- * for the next message, or blocking in a write to a slow client, parks only that virtual thread.
+ * The SSE half: drains one stream's outbox onto its socket, on the connection's own virtual thread. Waiting for the
+ * next frames, or blocking in a write to a slow client, parks only that virtual thread. It writes to the socket
+ * itself, with no buffer in between: each batch of frames is one write, and an idle stream holds no buffer at all.
  */
 final class SseStreamWriter {
-
-    private static final byte[] HEARTBEAT = SseFrames.heartbeat().getBytes(StandardCharsets.UTF_8);
 
     private SseStreamWriter() {
     }
 
-    /** Writes the stream until it ends, however it ends; the caller closes the connection afterwards. */
-    static void run(Socket socket, OutputStream out, Map<String, String> headers, SseStream stream, SseDemo demo) {
+    /** Writes the stream until it ends, however it ends; the caller closes the socket afterwards. */
+    static void run(Socket socket, Map<String, String> headers, SseStream stream, SseDemo demo) {
         // A client that stops reading leaves this thread blocked in a write that no timeout ends. When its outbox
         // overflows, closing the socket makes that write fail now, and the stream ends.
         stream.outbox().onOverflow(() -> Connection.closeQuietly(socket));
         long heartbeatMs = demo.settings().heartbeatMs();
         try {
-            HttpResponse.startStream(out, headers);
-            out.write(demo.retryFrame().getBytes(StandardCharsets.UTF_8));
-            out.flush(); // headers and retry: at once, so EventSource opens before any event
+            OutputStream out = socket.getOutputStream();
+            // headers and retry: in one write, at once, so EventSource opens before any event
+            out.write((HttpResponse.streamHead(headers) + demo.retryFrame()).getBytes(StandardCharsets.UTF_8));
             while (true) {
-                SseMessage message = stream.outbox().take(heartbeatMs, TimeUnit.MILLISECONDS);
-                switch (message) {
-                    // nothing for a whole period: a comment keeps proxies from closing the stream, and the write
-                    // is how a vanished client gets noticed (the write after the first one that follows a close fails)
-                    case null -> out.write(HEARTBEAT);
-                    case SseMessage.Event event -> {
-                        event.writeFrameTo(out);
-                        stream.outbox().sent(event);
-                    }
-                    case SseMessage.End end -> {
-                        return; // finished (counter limit), disconnected, overflowed or shut down
-                    }
+                // every frame queued (or, after a silent heartbeat period, a comment: the write is also how a
+                // vanished client gets noticed, as the write after the first one that follows a close fails)
+                FrameBatch batch = FrameBatch.next(stream.outbox(), heartbeatMs);
+                out.write(batch.bytes());
+                stream.outbox().sent();
+                if (batch.endsStream()) {
+                    return; // finished (counter limit), disconnected, overflowed or shut down
                 }
-                out.flush(); // every frame goes out now: a stream is never buffered
             }
         } catch (IOException e) {
             // a failed write: the client is gone (or the socket was closed on overflow)
