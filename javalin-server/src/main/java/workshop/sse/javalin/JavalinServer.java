@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import workshop.sse.core.ApiError;
 import workshop.sse.core.Launcher;
 import workshop.sse.core.Routes;
@@ -18,6 +19,8 @@ public final class JavalinServer implements Launcher.Running {
 
     private static final String STACK = "Javalin " + Javalin.class.getPackage().getImplementationVersion() + " on Jetty "
             + org.eclipse.jetty.server.Server.getVersion();
+
+    private static final long STOP_TIMEOUT_MS = 3000;
 
     private final Javalin app;
     private final SseDemo demo;
@@ -48,7 +51,14 @@ public final class JavalinServer implements Launcher.Running {
                 connector.addEventListener(headTimeout);
                 return connector;
             });
-            config.jetty.modifyServer(server -> server.setHandler(headTimeout)); // Javalin's handler goes inside it
+            config.jetty.modifyServer(server -> {
+                // On stop, Jetty waits for the responses still finishing (the streams that closing the demo ended)
+                // instead of recycling them under Javalin's feet, which logs a stack trace per stream.
+                GracefulHandler graceful = new GracefulHandler();
+                graceful.setHandler(headTimeout); // Javalin's handler goes inside these two
+                server.setHandler(graceful);
+                server.setStopTimeout(STOP_TIMEOUT_MS);
+            });
             // Javalin's SseHandler streams only when Accept names text/event-stream; see AcceptForSseHandler.
             config.jetty.modifyServletContextHandler(handler -> AcceptForSseHandler.install(handler));
 

@@ -16,6 +16,8 @@ import workshop.sse.core.SseDemo.Opening;
  */
 final class SseEndpoints {
 
+    private static final int STREAM_BUFFER_BYTES = 1024;
+
     private final SseDemo demo;
 
     SseEndpoints(SseDemo demo) {
@@ -36,6 +38,10 @@ final class SseEndpoints {
         switch (opening) {
             case Opening.Opened opened -> {
                 closeConnectionOnOverflow(ctx, opened.stream());
+                // Jetty gives every response a 32 KiB buffer (direct memory) that it holds until the response ends:
+                // for a stream, that is for as long as the client stays. A stream's frames are written whole and
+                // flushed at once, so a small buffer does as well.
+                ctx.res().setBufferSize(STREAM_BUFFER_BYTES);
                 // Timeout 0: the stream lasts as long as the client stays and the demo keeps it open.
                 new SseHandler(0, client -> StreamPump.run(client, opened.stream(), demo)).handle(ctx);
                 if (!ctx.res().isCommitted()) {
