@@ -48,7 +48,7 @@ final class StreamPump {
                     case null -> sink.emit(SseEvent.builder().comment(" heartbeat").build());
                     case SseMessage.Event event -> {
                         sink.emit(forHelidon(event));
-                        stream.outbox().sent(event);
+                        stream.outbox().sent();
                     }
                     case SseMessage.End end -> {
                         return;
