@@ -119,7 +119,7 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
         busy = false;
         lastWriteNanos = System.nanoTime();
         if (inFlight != null) {
-            outbox.sent(inFlight);
+            outbox.sent();
             inFlight = null;
         }
         pump();

@@ -55,6 +55,9 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
         UndertowServer server = new UndertowServer(new SseDemo("undertow", STACK, settings));
         server.undertow = Undertow.builder()
                 .addHttpListener(settings.port(), settings.host())
+                // Heap buffers: Undertow frees its pooled direct buffers through sun.misc.Unsafe, which JDK 24 and
+                // later warn about on the server's output (four lines, at the first buffer freed under load).
+                .setDirectBuffers(false)
                 // Undertow refuses a head past this with 400; HeadTooLarge answers 431 from 8 KiB on.
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, HeadTooLarge.PARSER_LIMIT)
                 // Its default of 200 headers would also be a 400: many small headers are judged by size (431) too.
