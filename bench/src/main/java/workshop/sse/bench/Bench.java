@@ -79,6 +79,9 @@ public final class Bench {
     }
 
     private static Profile scaled(Profile profile, Map<String, String> flags) {
+        if (flags.containsKey("--smoke")) {
+            return profile.smoke();
+        }
         if (!flags.containsKey("--streams") && !flags.containsKey("--events")) {
             return profile;
         }
@@ -123,7 +126,7 @@ public final class Bench {
                 usage: ./bench                                   the full comparison (README's figures)
                        ./bench load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
                        ./bench compare [--runs N] [--profiles idle,steady,burst] [--servers floor,javalin,...]
-                                       [--streams N --events N] [--out DIR] [--readme FILE]
+                                       [--streams N --events N | --smoke true] [--out DIR] [--readme FILE]
                        ./bench floor [--port N]""");
         System.exit(2);
     }

@@ -39,8 +39,11 @@ final class LoadRun {
         this.server = server;
     }
 
-    /** Runs {@code profile}; {@code beforeClose} runs once the figures are read, before the streams are reset. */
-    Result run(Profile profile, Runnable beforeClose) throws IOException, InterruptedException {
+    /**
+     * Runs {@code profile}. {@code stopServer} runs once the figures are read: with the streams still open after the
+     * idle profile (a shutdown with every stream open), after the streams are reset otherwise (every client gone).
+     */
+    Result run(Profile profile, Runnable stopServer) throws IOException, InterruptedException {
         Map<Figure, Double> figures = new EnumMap<>(Figure.class);
         List<String> notes = new ArrayList<>();
         Map<String, Integer> publishFailed = new TreeMap<>();
@@ -63,7 +66,8 @@ final class LoadRun {
             figures.put(Figure.CONNECT_P99_MS, millis(subscribers.connectMicros(), 99));
 
             // let the presence rounds that the opening caused go out before anything is read or published
-            Thread.sleep(profile.publishing() == Profile.Publishing.NONE ? 3_000 : 1_000);
+            Thread.sleep(profile.publishing() == Profile.Publishing.NONE
+                    ? profile.pauses().idleSettleMs() : profile.pauses().settleMs());
             if (server != null && established > 0) {
                 figures.put(Figure.RSS_PER_STREAM_KIB, (server.rssKiB() - rssBefore) / (double) established);
                 figures.put(Figure.THREADS, (double) server.threads());
@@ -73,8 +77,17 @@ final class LoadRun {
                 publish(profile, subscribers, figures, publishFailed, notes);
             }
             subscribers.stopCounting();
-            beforeClose.run();
-            subscribers.stop();
+            if (profile.publishing() == Profile.Publishing.NONE) {
+                stopServer.run(); // the server stops with every stream open: its shutdown is part of the run
+                subscribers.stop();
+            } else {
+                subscribers.stop();
+                subscribers.close(); // every client vanishes at once (reset), and the next event finds them gone:
+                Thread.sleep(profile.pauses().leaveMs() / 4); // noticing that, quietly, is part of the run
+                new Publisher(host, port).backToBack(1, System.nanoTime() + TimeUnit.SECONDS.toNanos(10), "gone");
+                Thread.sleep(profile.pauses().leaveMs());
+                stopServer.run();
+            }
             figures.put(Figure.DROPPED, (double) subscribers.droppedCount());
             figures.put(Figure.DOUBLED, (double) subscribers.doubled());
             figures.put(Figure.OUT_OF_ORDER, (double) subscribers.outOfOrder());
@@ -85,6 +98,7 @@ final class LoadRun {
 
     private void publish(Profile profile, Subscribers subscribers, Map<Figure, Double> figures,
                          Map<String, Integer> publishFailed, List<String> notes) throws InterruptedException {
+        warmUp(profile);
         int streams = subscribers.established() - subscribers.droppedCount();
         ProcessProbe generator = ProcessProbe.self();
         long serverCpu = server == null ? 0 : server.cpuNanos();
@@ -96,8 +110,8 @@ final class LoadRun {
         long publishDeadline = start + TimeUnit.SECONDS.toNanos(
                 profile.publishing() == Profile.Publishing.OPEN_LOOP ? (long) profile.seconds() + 30 : 120);
         Publisher.Outcome outcome = profile.publishing() == Profile.Publishing.OPEN_LOOP
-                ? publisher.openLoop(profile.perSecond(), profile.seconds(), publishDeadline)
-                : publisher.backToBack(profile.events(), publishDeadline);
+                ? publisher.openLoop(profile.perSecond(), profile.seconds(), publishDeadline, "")
+                : publisher.backToBack(profile.events(), publishDeadline, "");
         long expected = outcome.acknowledged() * streams;
         long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
         while (subscribers.delivered() < expected && System.nanoTime() < graceEnd) {
@@ -140,6 +154,22 @@ final class LoadRun {
             notes.add((expected - delivered) + " of " + expected + " deliveries did not arrive within "
                     + GRACE_MS / 1000 + " s of the last publish");
         }
+    }
+
+    /**
+     * The same publishing, briefly, before anything is measured: a fresh JVM spends its first seconds compiling its
+     * hot paths, and the comparison is about the stacks, not their warm-up. These events' data does not start with
+     * a send time, so the subscribers do not count them; their deliveries are given time to finish.
+     */
+    private void warmUp(Profile profile) throws InterruptedException {
+        Publisher publisher = new Publisher(host, port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        if (profile.publishing() == Profile.Publishing.OPEN_LOOP) {
+            publisher.openLoop(profile.perSecond(), profile.pauses().warmUpSeconds(), deadline, "warm-up");
+        } else {
+            publisher.backToBack(Math.max(1, profile.events() / 5), deadline, "warm-up");
+        }
+        Thread.sleep(profile.pauses().afterWarmUpMs());
     }
 
     private static double millis(Histogram micros, double percentile) {

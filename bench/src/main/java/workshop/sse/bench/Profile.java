@@ -7,31 +7,47 @@ import java.util.List;
  * the comparison are {@link #IDLE}, {@link #STEADY} and {@link #BURST}; the smoke test runs small copies.
  */
 record Profile(String name, String title, int streams, int openPerSecond, Publishing publishing, int events,
-               double perSecond, List<Figure> shown) {
+               double perSecond, List<Figure> shown, Figure headline, Pauses pauses) {
 
     enum Publishing { NONE, OPEN_LOOP, BACK_TO_BACK }
+
+    /**
+     * The waits around the measurement: after opening (the presence rounds go out), the warm-up's length and the
+     * pause after it, and how long the clients are gone before the server is stopped.
+     */
+    record Pauses(long settleMs, long idleSettleMs, double warmUpSeconds, long afterWarmUpMs, long leaveMs) {
+        static final Pauses FULL = new Pauses(1_000, 3_000, 3, 2_000, 2_000);
+        static final Pauses SMOKE = new Pauses(200, 300, 0.2, 300, 300);
+    }
 
     static final Profile IDLE = new Profile("idle", "10,000 idle broadcast streams, opened at 2,000/s",
             10_000, 2_000, Publishing.NONE, 0, 0,
             List.of(Figure.ESTABLISHED, Figure.FAILED, Figure.CONNECT_P50_MS, Figure.CONNECT_P99_MS,
-                    Figure.RSS_PER_STREAM_KIB, Figure.THREADS));
+                    Figure.RSS_PER_STREAM_KIB, Figure.THREADS), Figure.RSS_PER_STREAM_KIB, Pauses.FULL);
 
     static final Profile STEADY = new Profile("steady", "1,000 streams × 50 events/s for 15 s, on schedule",
             1_000, 2_000, Publishing.OPEN_LOOP, 750, 50,
             List.of(Figure.PUBLISH_RATE, Figure.LOST, Figure.LATENCY_P50_MS, Figure.LATENCY_P99_MS,
-                    Figure.LATENCY_MAX_MS, Figure.CPU_PER_DELIVERY_US));
+                    Figure.LATENCY_MAX_MS, Figure.CPU_PER_DELIVERY_US), Figure.LATENCY_P99_MS, Pauses.FULL);
 
     static final Profile BURST = new Profile("burst", "10,000 streams × 100 events back to back",
             10_000, 2_000, Publishing.BACK_TO_BACK, 100, 0,
             List.of(Figure.LOST, Figure.DELIVERIES_PER_SECOND, Figure.LATENCY_P50_MS, Figure.LATENCY_P99_MS,
-                    Figure.ANSWER_P50_MS, Figure.CPU_PER_DELIVERY_US));
+                    Figure.ANSWER_P50_MS, Figure.CPU_PER_DELIVERY_US), Figure.LATENCY_P99_MS, Pauses.FULL);
 
     static final List<Profile> ALL = List.of(IDLE, STEADY, BURST);
 
-    /** The same profile at another size, for the smoke test and for trying things out. */
+    /** The same profile at another size, for trying things out. */
     Profile scaled(int streams, int events) {
         return new Profile(name, title + " (scaled to " + streams + " streams, " + events + " events)", streams,
-                openPerSecond, publishing, events, perSecond, shown);
+                openPerSecond, publishing, events, perSecond, shown, headline, pauses);
+    }
+
+    /** A small and quick copy, to check that the bench and the servers still work together: not a measurement. */
+    Profile smoke() {
+        Profile small = scaled(Math.max(1, streams / 200), Math.max(1, events / 20));
+        return new Profile(name, small.title + ", smoke test", small.streams, openPerSecond, publishing, small.events,
+                perSecond, shown, headline, Pauses.SMOKE);
     }
 
     /** How long the open-loop schedule runs. */

@@ -34,13 +34,16 @@ final class Publisher {
         this.port = port;
     }
 
-    /** {@code count} events back to back, stopping early at {@code deadlineNanos}. */
-    Outcome backToBack(int count, long deadlineNanos) {
+    /**
+     * {@code count} events back to back, stopping early at {@code deadlineNanos}. A {@code label} before the send
+     * time (the warm-up's) makes the subscribers ignore the events.
+     */
+    Outcome backToBack(int count, long deadlineNanos, String label) {
         Tally tally = new Tally();
         long start = System.nanoTime();
         try (PublishConnection connection = new PublishConnection(host, port, "bench")) {
             for (int i = 0; i < count && System.nanoTime() < deadlineNanos; i++) {
-                tally.publish(connection, System.nanoTime(), i);
+                tally.publish(connection, label, System.nanoTime(), i);
             }
         }
         long end = System.nanoTime();
@@ -48,7 +51,7 @@ final class Publisher {
     }
 
     /** {@code perSecond} events a second for {@code seconds}, on schedule whatever the answers take. */
-    Outcome openLoop(double perSecond, double seconds, long deadlineNanos) throws InterruptedException {
+    Outcome openLoop(double perSecond, double seconds, long deadlineNanos, String label) throws InterruptedException {
         Tally tally = new Tally();
         int count = (int) Math.round(perSecond * seconds);
         long period = (long) (1e9 / perSecond);
@@ -71,7 +74,7 @@ final class Publisher {
                         }
                         maxLate.accumulateAndGet(now - scheduled, Math::max);
                         lastSend.accumulateAndGet(now, Math::max);
-                        tally.publish(connection, scheduled, slot);
+                        tally.publish(connection, label, scheduled, slot);
                     }
                 }
             }));
@@ -91,10 +94,10 @@ final class Publisher {
         private final Map<String, Integer> failed = new TreeMap<>();
         private final Histogram answerMicros = new Histogram(MAX_ANSWER_MICROS, 3);
 
-        void publish(PublishConnection connection, long sentNanos, long sequence) {
+        void publish(PublishConnection connection, String label, long sentNanos, long sequence) {
             long start = System.nanoTime();
             try {
-                PublishConnection.Answer answer = connection.post(sentNanos + " bench event " + sequence);
+                PublishConnection.Answer answer = connection.post(label + sentNanos + " bench event " + sequence);
                 record(start);
                 if (answer.status() == 202) {
                     acknowledged.incrementAndGet();
