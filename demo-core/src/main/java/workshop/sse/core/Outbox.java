@@ -35,6 +35,7 @@ public final class Outbox {
     private FanOut awaitedBy; // the publish waiting for this stream's write of one event, or null
     private SseMessage awaited;
     private boolean awaitedTaken;
+    private long lastSentNanos = System.nanoTime(); // when the writer last reported a write (or the stream began)
     private Closing closing;
     private boolean finishing;
     private volatile Runnable wakeUp = () -> { };
@@ -102,8 +103,33 @@ public final class Outbox {
     }
 
     /**
-     * The next message, waiting up to {@code timeout}: null when nothing came in time (time for a heartbeat),
-     * {@link SseMessage#END} once the outbox is closed, or finished and drained.
+     * Queues a heartbeat when the writer has reported no write since {@code silentSinceNanos} and has nothing
+     * queued or in hand: so no stream is silent for a whole heartbeat period, and no writer needs a timer of its own.
+     */
+    void heartbeatIfSilentSince(long silentSinceNanos) {
+        lock.lock();
+        try {
+            if (closing != null || finishing || taken || !queue.isEmpty() || !replay.isEmpty()
+                    || lastSentNanos - silentSinceNanos > 0) {
+                return;
+            }
+            heldBytes += SseMessage.HEARTBEAT.sizeInBytes();
+            queue.add(SseMessage.HEARTBEAT);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        wakeUp.run();
+    }
+
+    /** The next message, waiting as long as it takes: {@link SseMessage#END} once the outbox is closed or finished. */
+    public SseMessage take() throws InterruptedException {
+        return take(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The next message, waiting up to {@code timeout}: null when nothing came in time, {@link SseMessage#END} once
+     * the outbox is closed, or finished and drained.
      */
     public SseMessage take(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
@@ -133,7 +159,11 @@ public final class Outbox {
                 if (nanos <= 0) {
                     return null;
                 }
-                nanos = changed.awaitNanos(nanos);
+                if (nanos == Long.MAX_VALUE) {
+                    changed.await(); // no timer: a parked writer costs nothing until it is woken
+                } else {
+                    nanos = changed.awaitNanos(nanos);
+                }
             }
         } finally {
             lock.unlock();
@@ -162,6 +192,7 @@ public final class Outbox {
             }
             takenBytes = 0;
             taken = false;
+            lastSentNanos = System.nanoTime();
             if (awaitedTaken) {
                 releaseAwaited();
             }

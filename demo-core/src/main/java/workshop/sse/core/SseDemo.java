@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything the four servers share, behind one door: each server parses HTTP its own way, asks this class what
@@ -56,6 +57,18 @@ public final class SseDemo implements AutoCloseable {
         this.streams = new Streams(settings.maxStreams());
         this.timer = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("sse-demo-timer").daemon().factory());
         this.broadcast = new Broadcast(settings.historySize(), paceLimitMs(settings), timer);
+        scheduleHeartbeats(settings.heartbeatMs());
+    }
+
+    /**
+     * Every quarter of a heartbeat period, each stream silent for the rest of it gets a heartbeat: so none is silent
+     * for a whole period, and the writers wait for their next message with no timer of their own.
+     */
+    private void scheduleHeartbeats(long heartbeatMs) {
+        long sweepMs = Math.max(1, heartbeatMs / 4);
+        long silence = TimeUnit.MILLISECONDS.toNanos(heartbeatMs - sweepMs);
+        timer.scheduleAtFixedRate(() -> streams.heartbeat(System.nanoTime() - silence), sweepMs, sweepMs,
+                TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -2,7 +2,7 @@ package workshop.sse.core;
 
 import java.nio.charset.StandardCharsets;
 
-/** What a stream's outbox holds: events to write, and the end of the stream. Heartbeats are the writer's job. */
+/** What a stream's outbox holds: events to write, heartbeats, and the end of the stream. */
 public sealed interface SseMessage {
 
     /** What the message costs in the outbox: the bytes of its frame. */
@@ -52,6 +52,28 @@ public sealed interface SseMessage {
             return "Event[id=" + id + ", name=" + name + ", " + frame.length + " bytes]";
         }
     }
+
+    /**
+     * A comment frame, queued by the heartbeat sweep for a stream that wrote nothing for most of a heartbeat period:
+     * it keeps proxies from closing an idle stream, and its write is how a vanished client gets noticed.
+     */
+    final class Heartbeat implements SseMessage {
+        private final byte[] frame = SseFrames.heartbeat().getBytes(StandardCharsets.UTF_8);
+
+        private Heartbeat() {
+        }
+
+        byte[] frame() {
+            return frame;
+        }
+
+        @Override
+        public int sizeInBytes() {
+            return frame.length;
+        }
+    }
+
+    Heartbeat HEARTBEAT = new Heartbeat();
 
     /** No more messages: the writer ends the response. */
     record End() implements SseMessage {

@@ -47,6 +47,16 @@ public final class Streams {
         return closed;
     }
 
+    /**
+     * Gives every stream that wrote nothing since {@code silentSinceNanos} a heartbeat to write: the one sweep that
+     * keeps all streams from falling silent for a heartbeat period.
+     */
+    void heartbeat(long silentSinceNanos) {
+        for (SseStream stream : open) {
+            stream.outbox().heartbeatIfSilentSince(silentSinceNanos);
+        }
+    }
+
     public int maxStreams() {
         return maxStreams;
     }

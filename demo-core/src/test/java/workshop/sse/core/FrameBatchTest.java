@@ -25,10 +25,9 @@ class FrameBatchTest {
         Outbox outbox = new Outbox(Settings.OUTBOX_BYTES);
         SseMessage.Event e = event(1, "a");
         outbox.offer(e);
-        FrameBatch batch = FrameBatch.next(outbox, 1000);
+        FrameBatch batch = FrameBatch.next(outbox);
         assertSame(e.frame(), batch.bytes());
         assertFalse(batch.endsStream());
-        assertFalse(batch.isHeartbeat());
     }
 
     @Test
@@ -37,7 +36,7 @@ class FrameBatchTest {
         outbox.offer(event(1, "a"));
         outbox.offer(event(2, "b\nc"));
         outbox.offer(event(3, "d"));
-        FrameBatch batch = FrameBatch.next(outbox, 1000);
+        FrameBatch batch = FrameBatch.next(outbox);
         assertEquals("id: 1\nevent: message\ndata: a\n\nid: 2\nevent: message\ndata: b\ndata: c\n\n"
                 + "id: 3\nevent: message\ndata: d\n\n", text(batch));
         assertNull(FrameBatch.poll(outbox), "the batch took everything");
@@ -55,7 +54,7 @@ class FrameBatchTest {
             expected += e.frame().length;
             outbox.offer(e);
         }
-        FrameBatch first = FrameBatch.next(outbox, 1000);
+        FrameBatch first = FrameBatch.next(outbox);
         assertTrue(first.bytes().length >= FrameBatch.MAX_BYTES
                 && first.bytes().length < FrameBatch.MAX_BYTES + 11 * 1024, "size " + first.bytes().length);
         int total = first.bytes().length;
@@ -66,9 +65,10 @@ class FrameBatchTest {
     }
 
     @Test
-    void silenceForAHeartbeatPeriodGivesAHeartbeat() throws InterruptedException {
-        FrameBatch batch = FrameBatch.next(new Outbox(Settings.OUTBOX_BYTES), 20);
-        assertTrue(batch.isHeartbeat());
+    void aHeartbeatIsWrittenAsItsCommentFrame() throws InterruptedException {
+        Outbox outbox = new Outbox(Settings.OUTBOX_BYTES);
+        outbox.heartbeatIfSilentSince(System.nanoTime());
+        FrameBatch batch = FrameBatch.next(outbox);
         assertEquals(SseFrames.heartbeat(), text(batch));
         assertFalse(batch.endsStream());
     }
@@ -78,7 +78,7 @@ class FrameBatchTest {
         Outbox outbox = new Outbox(Settings.OUTBOX_BYTES);
         outbox.offer(event(1, "last"));
         outbox.finish();
-        FrameBatch batch = FrameBatch.next(outbox, 1000);
+        FrameBatch batch = FrameBatch.next(outbox);
         assertEquals("id: 1\nevent: message\ndata: last\n\n", text(batch));
         assertTrue(batch.endsStream());
     }
@@ -88,7 +88,7 @@ class FrameBatchTest {
         Outbox outbox = new Outbox(Settings.OUTBOX_BYTES);
         outbox.offer(event(1, "dropped"));
         outbox.close();
-        FrameBatch batch = FrameBatch.next(outbox, 1000);
+        FrameBatch batch = FrameBatch.next(outbox);
         assertArrayEquals(new byte[0], batch.bytes());
         assertTrue(batch.endsStream());
     }

@@ -284,4 +284,52 @@ class OutboxTest {
         assertSame(e, outbox.poll());
         assertNull(outbox.poll());
     }
+
+    @Test
+    void aStreamSilentSinceTheGivenTimeGetsOneHeartbeat() throws InterruptedException {
+        Outbox outbox = new Outbox(Settings.OUTBOX_BYTES);
+        long now = System.nanoTime();
+        outbox.heartbeatIfSilentSince(now);
+        outbox.heartbeatIfSilentSince(now);
+        assertSame(SseMessage.HEARTBEAT, outbox.take(1, TimeUnit.SECONDS));
+        assertNull(outbox.poll(), "one heartbeat, however often the sweep comes by");
+        outbox.sent();
+        assertEquals(0, outbox.heldBytes());
+    }
+
+    @Test
+    void aStreamThatWroteSinceThenOrHasSomethingToWriteGetsNoHeartbeat() throws InterruptedException {
+        Outbox outbox = new Outbox(Settings.OUTBOX_BYTES);
+        long before = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        outbox.heartbeatIfSilentSince(before);
+        assertNull(outbox.poll(), "it began after that: not silent since");
+
+        SseMessage.Event e = event(1);
+        outbox.offer(e);
+        outbox.heartbeatIfSilentSince(System.nanoTime());
+        assertSame(e, outbox.poll());
+        outbox.heartbeatIfSilentSince(System.nanoTime());
+        assertNull(outbox.poll(), "a write in hand is as good as a heartbeat");
+        outbox.sent();
+        outbox.heartbeatIfSilentSince(before);
+        assertNull(outbox.poll(), "it wrote since");
+    }
+
+    @Test
+    void takeWithoutATimeoutWaitsUntilSomethingComes() throws Exception {
+        Outbox outbox = new Outbox(Settings.OUTBOX_BYTES);
+        AtomicReference<SseMessage> got = new AtomicReference<>();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                got.set(outbox.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(100);
+        assertNull(got.get());
+        outbox.close();
+        writer.join(5000);
+        assertSame(SseMessage.END, got.get());
+    }
 }

@@ -398,4 +398,29 @@ class SseDemoTest {
                 d.crossOrigin().headersFor("https://workshop.example").get("Access-Control-Allow-Origin"));
         refused(403, () -> d.publish("http://localhost:5173", "text/plain", 1, null, body("x")));
     }
+
+    @Test
+    void aSilentStreamGetsAHeartbeatWithinEveryHeartbeatPeriodAndABusyOneNone() throws Exception {
+        SseDemo demo = demo("HEARTBEAT_MS", "200");
+        SseStream silent = opened(demo.openCounter(false, SSE, null, "60000", null));
+        SseStream busy = opened(demo.openCounter(false, SSE, null, "50", null));
+        long last = System.nanoTime();
+        long worstGapMs = 0;
+        int heartbeats = 0;
+        while (heartbeats < 5) {
+            SseMessage message = silent.outbox().take(2, TimeUnit.SECONDS);
+            if (message == SseMessage.HEARTBEAT) {
+                heartbeats++;
+                worstGapMs = Math.max(worstGapMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last));
+            }
+            assertTrue(message != null, "nothing for 2 s: no heartbeat came");
+            silent.outbox().sent();
+            last = System.nanoTime();
+            for (SseMessage m = busy.outbox().poll(); m != null; m = busy.outbox().poll()) {
+                assertTrue(m instanceof SseMessage.Event, "a stream that ticks every 50 ms got " + m);
+                busy.outbox().sent();
+            }
+        }
+        assertTrue(worstGapMs <= 200 + 50, "a heartbeat came " + worstGapMs + " ms after the last write (HEARTBEAT_MS 200)");
+    }
 }

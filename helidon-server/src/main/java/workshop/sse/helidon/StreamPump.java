@@ -6,7 +6,6 @@ import io.helidon.webserver.sse.SseSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import workshop.sse.core.SseDemo;
@@ -21,11 +20,12 @@ import workshop.sse.core.SseStream;
  */
 final class StreamPump {
 
+    private static final SseEvent HEARTBEAT = SseEvent.builder().comment(" heartbeat").build();
+
     private StreamPump() {
     }
 
     static void run(ServerResponse res, SseStream stream, SseDemo demo) {
-        long heartbeatMs = demo.settings().heartbeatMs();
         // A client that stops reading leaves this thread blocked in a socket write. On overflow, interrupting it
         // makes the JDK close the socket under a virtual thread blocked in I/O, so that write fails now.
         // (Helidon's request API has no handle on the connection to close it directly.)
@@ -41,19 +41,15 @@ final class StreamPump {
             sink = res.sink(SseSink.TYPE); // sends 200 and the headers now
             raw.write(demo.retryFrame());
             while (true) {
-                SseMessage message = stream.outbox().take(heartbeatMs, TimeUnit.MILLISECONDS);
-                switch (message) {
-                    // Nothing to send for a whole heartbeat period: a comment, which Helidon's sink ends with
-                    // the blank line that completes a frame.
-                    case null -> sink.emit(SseEvent.builder().comment(" heartbeat").build());
-                    case SseMessage.Event event -> {
-                        sink.emit(forHelidon(event));
-                        stream.outbox().sent();
-                    }
+                switch (stream.outbox().take()) {
+                    case SseMessage.Event event -> sink.emit(forHelidon(event));
+                    // a comment, which Helidon's sink ends with the blank line that completes a frame
+                    case SseMessage.Heartbeat heartbeat -> sink.emit(HEARTBEAT);
                     case SseMessage.End end -> {
                         return;
                     }
                 }
+                stream.outbox().sent();
             }
         } catch (InterruptedException e) {
             // the outbox overflowed while this thread waited: end the stream

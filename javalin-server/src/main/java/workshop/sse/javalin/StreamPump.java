@@ -24,14 +24,13 @@ final class StreamPump {
     }
 
     static void run(SseClient client, SseStream stream, SseDemo demo) {
-        long heartbeatMs = demo.settings().heartbeatMs();
         try {
             OutputStream out = client.ctx().res().getOutputStream();
             write(out, demo.retryFrame().getBytes(StandardCharsets.UTF_8));
             while (!client.terminated()) {
-                // every frame queued, one write and one flush; or a heartbeat after a silent period (a write is also
-                // how a vanished client is noticed: the write after the first one that follows a close fails)
-                FrameBatch batch = FrameBatch.next(stream.outbox(), heartbeatMs);
+                // every frame queued, heartbeats included, in one write and one flush (a write is also how a
+                // vanished client is noticed: the write after the first one that follows a close fails)
+                FrameBatch batch = FrameBatch.next(stream.outbox());
                 write(out, batch.bytes());
                 stream.outbox().sent();
                 if (batch.endsStream()) {

@@ -24,15 +24,14 @@ final class SseStreamWriter {
         // A client that stops reading leaves this thread blocked in a write that no timeout ends. When its outbox
         // overflows, closing the socket makes that write fail now, and the stream ends.
         stream.outbox().onOverflow(() -> Connection.closeQuietly(socket));
-        long heartbeatMs = demo.settings().heartbeatMs();
         try {
             OutputStream out = socket.getOutputStream();
             // headers and retry: in one write, at once, so EventSource opens before any event
             out.write((HttpResponse.streamHead(headers) + demo.retryFrame()).getBytes(StandardCharsets.UTF_8));
             while (true) {
-                // every frame queued (or, after a silent heartbeat period, a comment: the write is also how a
-                // vanished client gets noticed, as the write after the first one that follows a close fails)
-                FrameBatch batch = FrameBatch.next(stream.outbox(), heartbeatMs);
+                // every frame queued, heartbeats included (their write is also how a vanished client gets noticed:
+                // the write after the first one that follows a close fails)
+                FrameBatch batch = FrameBatch.next(stream.outbox());
                 out.write(batch.bytes());
                 stream.outbox().sent();
                 if (batch.endsStream()) {

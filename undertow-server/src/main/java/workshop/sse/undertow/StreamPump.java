@@ -9,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 import org.xnio.conduits.StreamSinkConduit;
 import workshop.sse.core.Outbox;
@@ -36,25 +35,20 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
     private final SseStream stream;
     private final Outbox outbox;
     private final XnioIoThread io;
-    private final long heartbeatNanos;
     private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
 
     // IO thread only:
     private boolean busy; // a send (or a heartbeat) is on its way to the socket
-    private SseMessage.Event inFlight;
     private ByteBuffer heartbeatLeft;
-    private long lastWriteNanos = System.nanoTime();
-    private XnioExecutor.Key heartbeatTimer;
     private volatile boolean ended; // read by wakeUp too, so that a finished pump is not woken
 
     private StreamPump(ServerSentEventConnection connection, HttpServerExchange exchange, StreamSinkConduit socket,
-                       SseStream stream, long heartbeatMs) {
+                       SseStream stream) {
         this.connection = connection;
         this.socket = socket;
         this.stream = stream;
         this.outbox = stream.outbox();
         this.io = exchange.getIoThread();
-        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
     }
 
     /**
@@ -63,7 +57,7 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
      */
     static void start(ServerSentEventConnection connection, HttpServerExchange exchange, StreamSinkConduit socket,
                       SseStream stream, SseDemo demo) {
-        StreamPump pump = new StreamPump(connection, exchange, socket, stream, demo.settings().heartbeatMs());
+        StreamPump pump = new StreamPump(connection, exchange, socket, stream);
         pump.onIoThread(() -> pump.begin(demo.settings().retryMs()));
     }
 
@@ -73,8 +67,6 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
         outbox.onWakeUp(this::wakeUp);
         // A client that stops reading leaves a send in flight; when its outbox overflows, close the connection now.
         outbox.onOverflow(() -> onIoThread(this::finish));
-        long checkMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(heartbeatNanos) / 2);
-        heartbeatTimer = io.executeAtInterval(this::heartbeatIfSilent, checkMs, TimeUnit.MILLISECONDS);
         busy = true;
         connection.sendRetry(retryMs, this);
     }
@@ -103,12 +95,16 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
             case null -> { } // nothing to send: the next offer wakes the pump
             case SseMessage.Event event -> {
                 busy = true;
-                inFlight = event;
                 // Undertow writes data:, event: and id: with no space after the colon, which a client drops when it
                 // is there (a data line starting with a space would lose it), and splits data at LF only (a CR
                 // would break out of data:): each value gets one space, and each line break becomes LF.
                 connection.send(SseFrames.dataForNoSpaceWriter(event.data()), " " + event.name(),
                         event.id() == null ? null : " " + event.id(), this);
+            }
+            case SseMessage.Heartbeat heartbeat -> {
+                busy = true;
+                heartbeatLeft = ByteBuffer.wrap(HEARTBEAT);
+                writeHeartbeat();
             }
             case SseMessage.End end -> finish();
         }
@@ -117,11 +113,7 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
     @Override
     public void done(ServerSentEventConnection connection, String data, String event, String id) {
         busy = false;
-        lastWriteNanos = System.nanoTime();
-        if (inFlight != null) {
-            outbox.sent();
-            inFlight = null;
-        }
+        outbox.sent(); // the retry: frame, or the event in flight
         pump();
     }
 
@@ -135,15 +127,6 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
      * ends a frame, so a client sees no complete frame until the next event. The pump writes the heartbeat frame
      * itself, straight to the response's conduit, and only while no send of Undertow's is in flight.
      */
-    private void heartbeatIfSilent() {
-        if (busy || ended || System.nanoTime() - lastWriteNanos < heartbeatNanos / 2) {
-            return;
-        }
-        busy = true;
-        heartbeatLeft = ByteBuffer.wrap(HEARTBEAT);
-        writeHeartbeat();
-    }
-
     private void writeHeartbeat() {
         if (ended) {
             return;
@@ -161,7 +144,7 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
             }
             heartbeatLeft = null;
             busy = false;
-            lastWriteNanos = System.nanoTime();
+            outbox.sent();
             pump();
         } catch (IOException | RejectedExecutionException e) {
             finish(); // the usual way a vanished client is noticed: its second heartbeat fails
@@ -174,9 +157,6 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
             return;
         }
         ended = true;
-        if (heartbeatTimer != null) {
-            heartbeatTimer.remove();
-        }
         stream.end();
         IoUtils.safeClose(connection);
     }
