@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bench's command line (run by {@code ./bench}):
+ * The bench's command line (run by {@code ./benchmark}):
  *
  * <pre>
  * bench load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
@@ -70,8 +70,8 @@ public final class Bench {
         int runs = Integer.parseInt(flags.getOrDefault("--runs", "3"));
         Path out = root.resolve(flags.getOrDefault("--out", "docs/bench"));
         Comparison comparison = new Comparison(contestants, profiles, runs, root.resolve("bench/target/logs"));
-        String command = flags.getOrDefault("--command", "./bench");
-        Report report = new Report(contestants, comparison.run(), runs, command);
+        String command = flags.getOrDefault("--command", "./benchmark");
+        Report report = new Report(contestants, comparison.run(), comparison.cpu(), runs, command);
         report.write(out, flags.containsKey("--readme") ? root.resolve(flags.get("--readme")) : null);
         System.out.println();
         System.out.print(report.markdown());
@@ -123,11 +123,11 @@ public final class Bench {
             System.err.println("bench: " + problem);
         }
         System.err.println("""
-                usage: ./bench                                   the full comparison (README's figures)
-                       ./bench load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
-                       ./bench compare [--runs N] [--profiles idle,steady,burst] [--servers floor,javalin,...]
+                usage: ./benchmark                                   the full comparison (README's figures)
+                       ./benchmark load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
+                       ./benchmark compare [--runs N] [--profiles idle,steady,burst] [--servers floor,javalin,...]
                                        [--streams N --events N | --smoke true] [--out DIR] [--readme FILE]
-                       ./bench floor [--port N]""");
+                       ./benchmark floor [--port N]""");
         System.exit(2);
     }
 }

@@ -18,8 +18,8 @@ final class Comparison {
     record Contestant(String name, String label, List<String> command) {
     }
 
-    /** One run's figures, and what the server logged during it. */
-    record Run(LoadRun.Result result, List<String> noise) {
+    /** One run's figures, what the server logged during it, and (after the idle profile) what its heap held. */
+    record Run(LoadRun.Result result, List<String> noise, Profiler.Heap heap) {
     }
 
     private final List<Contestant> contestants;
@@ -27,6 +27,7 @@ final class Comparison {
     private final int runs;
     private final Path logs;
     private final Map<Profile, Map<String, List<Run>>> results = new LinkedHashMap<>();
+    private final Map<String, Profiler.Cpu> cpu = new LinkedHashMap<>();
 
     Comparison(List<Contestant> contestants, List<Profile> profiles, int runs, Path logs) {
         this.contestants = contestants;
@@ -62,22 +63,54 @@ final class Comparison {
                     System.out.println(summary(contestant, profile, run + 1, result));
                 }
             }
+            if (profile.name().equals(PROFILED)) {
+                for (Contestant contestant : contestants) { // once more, recorded: not counted in the figures
+                    runOnce(contestant, profile, 0);
+                }
+            }
         }
         return results;
     }
 
+    /** Where each server's CPU went during an extra, recorded run of the steady profile. */
+    Map<String, Profiler.Cpu> cpu() {
+        return cpu;
+    }
+
+    /** The profile whose CPU is recorded: the steady one, where CPU per delivery is held to a target. */
+    private static final String PROFILED = "steady";
+
+    /** Run 0 is the recorded one. */
     private Run runOnce(Contestant contestant, Profile profile, int run) throws IOException, InterruptedException {
-        Path log = logs.resolve(profile.name() + "-" + run + "-" + contestant.name() + ".log");
+        Path log = logs.resolve(profile.name() + "-" + (run == 0 ? "recorded" : run) + "-" + contestant.name() + ".log");
         ServerProcess server = ServerProcess.start(contestant.name(), contestant.command(), log);
+        long pid = server.probe().pid();
+        Profiler.Heap[] heap = new Profiler.Heap[1];
         LoadRun.Result result;
         try {
             Thread.sleep(500); // the ready line is printed just before the server idles: let it get there
-            result = new LoadRun("127.0.0.1", server.port(), server.probe()).run(profile, server::close);
+            if (run == 0) {
+                Profiler.startRecording(pid);
+            }
+            result = new LoadRun("127.0.0.1", server.port(), server.probe()).run(profile, () -> {
+                try {
+                    if (profile.publishing() == Profile.Publishing.NONE) {
+                        heap[0] = Profiler.heap(pid, profile.streams()); // after every figure is read: a full GC
+                    }
+                    if (run == 0) {
+                        cpu.put(contestant.name(), Profiler.stopRecording(pid, log.resolveSibling(
+                                contestant.name() + "-" + profile.name() + ".jfr")));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    System.err.println("bench: could not profile " + contestant.name() + ": " + e.getMessage());
+                }
+                server.close();
+            });
         } finally {
             server.close();
         }
         Thread.sleep(500); // let the kernel finish with the closed sockets before the next server starts
-        return new Run(result, server.noise());
+        return new Run(result, server.noise(), heap[0]);
     }
 
     private static String summary(Contestant contestant, Profile profile, int run, Run result) {

@@ -15,6 +15,10 @@ final class ProcessProbe {
         this.pid = pid;
     }
 
+    long pid() {
+        return pid;
+    }
+
     static ProcessProbe self() {
         return new ProcessProbe(ProcessHandle.current().pid());
     }

@@ -35,13 +35,15 @@ final class Report {
 
     private final List<Comparison.Contestant> contestants;
     private final Map<Profile, Map<String, List<Comparison.Run>>> results;
+    private final Map<String, Profiler.Cpu> cpu;
     private final int runs;
     private final String command;
 
-    Report(List<Comparison.Contestant> contestants, Map<Profile, Map<String, List<Comparison.Run>>> results, int runs,
-           String command) {
+    Report(List<Comparison.Contestant> contestants, Map<Profile, Map<String, List<Comparison.Run>>> results,
+           Map<String, Profiler.Cpu> cpu, int runs, String command) {
         this.contestants = contestants;
         this.results = results;
+        this.cpu = cpu;
         this.runs = runs;
         this.command = command;
     }
@@ -49,7 +51,7 @@ final class Report {
     void write(Path dir, Path readme) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
-        String table = markdown();
+        String table = markdown() + "\n" + whereItGoes();
         Files.writeString(dir.resolve("results.md"), table + "\n" + details(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.svg"), svg(), StandardCharsets.UTF_8);
         if (readme != null) {
@@ -58,7 +60,7 @@ final class Report {
     }
 
     double median(Profile profile, String server, Figure figure) {
-        double[] values = results.get(profile).get(server).stream().mapToDouble(r -> r.result().get(figure))
+        double[] values = runs(profile, server).stream().mapToDouble(r -> r.result().get(figure))
                 .filter(v -> !Double.isNaN(v)).sorted().toArray();
         if (values.length == 0) {
             return Double.NaN;
@@ -69,13 +71,18 @@ final class Report {
 
     /** (max − min) / median of a figure over the runs: how noisy the machine was. */
     double spread(Profile profile, String server, Figure figure) {
-        double[] values = results.get(profile).get(server).stream().mapToDouble(r -> r.result().get(figure))
+        double[] values = runs(profile, server).stream().mapToDouble(r -> r.result().get(figure))
                 .filter(v -> !Double.isNaN(v)).toArray();
         double median = median(profile, server, figure);
         if (values.length < 2 || median == 0 || Double.isNaN(median)) {
             return 0;
         }
         return (Arrays.stream(values).max().orElse(0) - Arrays.stream(values).min().orElse(0)) / Math.abs(median);
+    }
+
+    /** The runs of one server in one profile: none when that server was not measured (a run without the floor). */
+    private List<Comparison.Run> runs(Profile profile, String server) {
+        return results.get(profile).getOrDefault(server, List.of());
     }
 
     String json() throws IOException {
@@ -118,9 +125,13 @@ final class Report {
                     r.set("notes", mapper.valueToTree(run.result().notes()));
                     r.set("log", mapper.valueToTree(run.noise().stream().limit(20).toList()));
                     r.put("logLines", run.noise().size());
+                    if (run.heap() != null) {
+                        r.set("heap", mapper.valueToTree(run.heap()));
+                    }
                 }
             }
         }
+        root.set("cpu", mapper.valueToTree(cpu));
         return mapper.writeValueAsString(root) + "\n";
     }
 
@@ -165,10 +176,60 @@ final class Report {
             }
             md.append("\n| lines in the server's log |");
             for (Comparison.Contestant c : contestants) {
-                md.append(' ').append(entry.getValue().get(c.name()).stream().mapToInt(r -> r.noise().size()).sum())
+                md.append(' ').append(runs(profile, c.name()).stream().mapToInt(r -> r.noise().size()).sum())
                         .append(" |");
             }
             md.append('\n');
+        }
+        return md.toString();
+    }
+
+    /**
+     * What the servers spend their memory and CPU on: the measured reasons behind the figures. The heap after a full
+     * GC at the end of each idle run (per stream, with the classes that hold most of it, from the first run), and
+     * where the execution samples of one recorded steady run fell.
+     */
+    String whereItGoes() {
+        StringBuilder md = new StringBuilder();
+        Profile idle = profile("idle");
+        if (idle != null) {
+            md.append("**Where the memory goes**: the live heap after a full GC with every idle stream open, per stream "
+                    + "(`jcmd <pid> GC.class_histogram`; the server's fixed heap is spread over the streams too), and "
+                    + "the classes that hold most of it, from the first run.\n\n");
+            for (Comparison.Contestant c : contestants) {
+                double[] perStream = runs(idle, c.name()).stream().filter(r -> r.heap() != null)
+                        .mapToDouble(r -> r.heap().perStreamKiB()).sorted().toArray();
+                Profiler.Heap first = runs(idle, c.name()).stream().map(Comparison.Run::heap)
+                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                if (first == null) {
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, "- %s: %.1f KiB per stream:", c.label(), perStream[perStream.length / 2]));
+                first.topClassesKiB().stream().limit(5).forEach(s -> md.append(String.format(Locale.ROOT,
+                        " `%s` %.1f KiB,", s.name(), s.value())));
+                md.setLength(md.length() - 1);
+                md.append('\n');
+            }
+        }
+        if (!cpu.isEmpty()) {
+            md.append("\n**Where the CPU goes**: one more run of the steady profile per server, recorded with JFR "
+                    + "(`jcmd <pid> JFR.start`); of the samples taken while Java code ran, the share of each class "
+                    + "whose work it was (the first frame on the stack that is not the JDK's), then the hottest methods. "
+                    + "Time in the kernel, the socket writes themselves, is not sampled.\n\n");
+            for (Comparison.Contestant c : contestants) {
+                Profiler.Cpu profile = cpu.get(c.name());
+                if (profile == null || profile.samples() == 0) {
+                    continue;
+                }
+                md.append("- ").append(c.label()).append(" (").append(profile.samples()).append(" samples): ");
+                profile.byCode().stream().limit(5).forEach(s -> md.append(String.format(Locale.ROOT, "`%s` %.0f%%, ",
+                        Profiler.shortType(s.name()), s.value())));
+                md.append("hottest: ");
+                profile.hotMethods().stream().limit(4).forEach(s -> md.append(String.format(Locale.ROOT, "`%s` %.0f%%, ",
+                        s.name(), s.value())));
+                md.setLength(md.length() - 2);
+                md.append('\n');
+            }
         }
         return md.toString();
     }
@@ -285,7 +346,7 @@ final class Report {
 
     /** Replaces what stands between the README's bench markers with the table. */
     static void embed(Path readme, String table) throws IOException {
-        String begin = "<!-- bench:begin (generated by ./bench; edits here are overwritten) -->";
+        String begin = "<!-- bench:begin (generated by ./benchmark; edits here are overwritten) -->";
         String end = "<!-- bench:end -->";
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int from = text.indexOf(begin);

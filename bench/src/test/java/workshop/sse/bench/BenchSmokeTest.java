@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole comparison, small and quick: the floor and the four servers, started from their jars as {@code ./bench}
+ * The whole comparison, small and quick: the floor and the four servers, started from their jars as {@code ./benchmark}
  * starts them, through every profile once. Not a measurement (the figures of so small a run mean little): it keeps
  * the bench and the servers working together, so the full run never finds a broken tool.
  */
@@ -24,8 +24,8 @@ class BenchSmokeTest {
         List<Comparison.Contestant> contestants = Comparison.workspace(ROOT);
         List<Profile> profiles = Profile.ALL.stream().map(Profile::smoke).toList();
         Path out = ROOT.resolve("bench/target/smoke");
-        Map<Profile, Map<String, List<Comparison.Run>>> results =
-                new Comparison(contestants, profiles, 1, out.resolve("logs")).run();
+        Comparison comparison = new Comparison(contestants, profiles, 1, out.resolve("logs"));
+        Map<Profile, Map<String, List<Comparison.Run>>> results = comparison.run();
 
         for (var byProfile : results.entrySet()) {
             Profile profile = byProfile.getKey();
@@ -38,6 +38,7 @@ class BenchSmokeTest {
                 assertEquals(List.of(), run.noise(), where + "the server's log");
                 if (profile.publishing() == Profile.Publishing.NONE) {
                     assertTrue(result.get(Figure.THREADS) > 0, where + "no thread count read");
+                    assertTrue(run.heap() != null && run.heap().perStreamKiB() > 0, where + "no heap histogram");
                     continue;
                 }
                 assertEquals(profile.events(), result.get(Figure.PUBLISHED), () -> where + result.publishFailed());
@@ -49,7 +50,7 @@ class BenchSmokeTest {
             }
         }
 
-        new Report(contestants, results, 1, "the smoke test").write(out, null);
+        new Report(contestants, results, comparison.cpu(), 1, "the smoke test").write(out, null);
         String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
         String chart = Files.readString(out.resolve("results.svg"), StandardCharsets.UTF_8);
         for (Comparison.Contestant contestant : contestants) {
@@ -57,5 +58,9 @@ class BenchSmokeTest {
             assertTrue(chart.contains(">" + contestant.label() + "<"), contestant.label() + " in the chart");
         }
         assertTrue(Files.readString(out.resolve("results.json")).contains("\"latencyP99Ms\""));
+        for (Comparison.Contestant contestant : contestants) {
+            assertTrue(comparison.cpu().get(contestant.name()).samples() > 0, contestant.name() + ": no CPU samples");
+        }
+        assertTrue(table.contains("Where the CPU goes") && table.contains("Where the memory goes"));
     }
 }

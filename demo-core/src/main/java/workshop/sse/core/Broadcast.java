@@ -21,10 +21,11 @@ public final class Broadcast {
 
     /**
      * Presence updates are coalesced into rounds. A round costs one write per subscriber, so the more subscribers,
-     * the fewer rounds: 25 ms apart, plus 1 ms per 50 subscribers (about four rounds a second at 10,000).
+     * the fewer rounds: at least 25 ms apart, and far enough apart that presence costs at most about 10,000 writes a
+     * second (one round a second at 10,000 subscribers), however fast clients come and go.
      */
     static final long PRESENCE_COALESCE_MS = 25;
-    static final int SUBSCRIBERS_PER_EXTRA_MS = 50;
+    static final int PRESENCE_WRITES_PER_SECOND = 10_000;
 
     public record Published(long id, String event, int subscribers) {
         public String json() {
@@ -130,7 +131,7 @@ public final class Broadcast {
     private void presenceChanged() {
         if (presenceDue.compareAndSet(false, true)) {
             try {
-                long delay = PRESENCE_COALESCE_MS + subscribers() / SUBSCRIBERS_PER_EXTRA_MS;
+                long delay = Math.max(PRESENCE_COALESCE_MS, subscribers() * 1000L / PRESENCE_WRITES_PER_SECOND);
                 timer.schedule(this::sendPresence, delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 // the timer is shut down: the server is stopping, and there is nobody left to tell

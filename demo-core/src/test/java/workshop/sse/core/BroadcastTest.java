@@ -331,6 +331,27 @@ class BroadcastTest {
     }
 
     @Test
+    void presenceRoundsAreSpacedSoThatTheyCostAtMostTenThousandWritesASecond() throws Exception {
+        Broadcast broadcast = new Broadcast(10, timer);
+        List<SseStream> crowd = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            crowd.add(subscribe(broadcast, OptionalLong.empty()));
+        }
+        SseStream watcher = crowd.get(0);
+        Thread.sleep(500);
+        drain(watcher);
+        long churnStart = System.nanoTime();
+        while (System.nanoTime() - churnStart < TimeUnit.SECONDS.toNanos(1)) { // clients coming and going, all along
+            subscribe(broadcast, OptionalLong.empty()).end();
+            Thread.sleep(1);
+        }
+        long rounds = drain(watcher).stream().filter(g -> g.name().equals("presence")).count();
+        long allowed = Broadcast.PRESENCE_WRITES_PER_SECOND / crowd.size(); // rounds a second at this crowd's size
+        assertTrue(rounds >= 1 && rounds <= allowed + 1, rounds + " presence rounds in 1 s for " + crowd.size()
+                + " subscribers: each costs a write per subscriber, so at most " + allowed + " a second");
+    }
+
+    @Test
     void aChangeAfterARoundSchedulesAnotherRound() throws InterruptedException {
         Broadcast broadcast = new Broadcast(10, timer);
         SseStream a = subscribe(broadcast, OptionalLong.empty());
