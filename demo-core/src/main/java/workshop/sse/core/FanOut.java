@@ -57,13 +57,4 @@ final class FanOut {
             lock.unlock();
         }
     }
-
-    int pending() {
-        lock.lock();
-        try {
-            return pending;
-        } finally {
-            lock.unlock();
-        }
-    }
 }
