@@ -93,7 +93,7 @@ final class Subscribers implements AutoCloseable {
         counting = false;
     }
 
-    /** Stops the selector thread; the counters are final after this. Returns its CPU time in nanoseconds. */
+    /** Stops the selector thread; the counters are final after this. */
     void stop() throws InterruptedException {
         stopping = true;
         selector.wakeup();
