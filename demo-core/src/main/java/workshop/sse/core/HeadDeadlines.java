@@ -102,8 +102,14 @@ public final class HeadDeadlines<K, C> implements AutoCloseable {
         });
     }
 
+    /** Stops the sweeps; a sweep under way is waited for, so none expires anything after this returns. */
     @Override
     public void close() {
         sweeper.shutdownNow();
+        try {
+            sweeper.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
