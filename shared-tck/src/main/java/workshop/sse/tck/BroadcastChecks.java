@@ -44,7 +44,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: events are id: <n>, event: <name>, data:, and n grows by one with every publish")
+    @DisplayName("5.1 GET /api/broadcast: events are id: <n>, event: <name>, data:, and n grows by one with every publish")
     void idsGrowByOne() throws IOException {
         String name = eventName("ids");
         try (RawSseStream stream = openStream(BROADCAST)) {
@@ -68,7 +68,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: replay from Last-Event-ID: L sends every retained event with id > L, in order"
+    @DisplayName("5.2 GET /api/broadcast: replay from Last-Event-ID: L sends every retained event with id > L, in order"
             + " (never a presence), then live ones")
     void replayFromLastEventIdHeader() throws IOException {
         String name = eventName("replay-header");
@@ -87,7 +87,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: without a valid Last-Event-ID header, replay starts after the query"
+    @DisplayName("5.2 GET /api/broadcast: without a valid Last-Event-ID header, replay starts after the query"
             + " lastEventId=L")
     void replayFromQuery() throws IOException {
         String name = eventName("replay-query");
@@ -98,7 +98,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: a valid Last-Event-ID header wins over the query lastEventId")
+    @DisplayName("5.2 GET /api/broadcast: a valid Last-Event-ID header wins over the query lastEventId")
     void headerWinsOverQuery() throws IOException {
         String name = eventName("replay-wins");
         List<Long> ids = publishMany(name, 3);
@@ -109,7 +109,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: an invalid Last-Event-ID header counts as none, so the valid query applies")
+    @DisplayName("5.2, 3.9 GET /api/broadcast: an invalid Last-Event-ID header counts as none, so the valid query applies")
     void invalidHeaderFallsBackToQuery() throws IOException {
         String name = eventName("replay-fallback");
         List<Long> ids = publishMany(name, 3);
@@ -150,7 +150,7 @@ public abstract class BroadcastChecks extends CounterChecks {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("invalidIds")
-    @DisplayName("GET /api/broadcast: an id that is not 1 to 18 ASCII digits (header or query) replays nothing")
+    @DisplayName("3.9, 5.2 GET /api/broadcast: an id that is not 1 to 18 ASCII digits (header or query) replays nothing")
     void invalidIdsReplayNothing(String where, String value) throws IOException {
         String name = eventName("invalid-id");
         publishMany(name, 2); // so that there is something that a misread id would replay
@@ -170,7 +170,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: nothing is lost or doubled at the seam between replay and live, while"
+    @DisplayName("5.2 GET /api/broadcast: nothing is lost or doubled at the seam between replay and live, while"
             + " publishes race reconnects")
     void nothingLostOrDoubledAtTheSeam() throws Exception {
         String name = eventName("seam");
@@ -241,7 +241,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: order after connecting is retry, gap {\"missed\": <oldest retained − L − 1>}"
+    @DisplayName("5.3, 5.4 GET /api/broadcast: order after connecting is retry, gap {\"missed\": <oldest retained − L − 1>}"
             + " with no id, the replay, own presence, then live events")
     void gapThenReplayThenPresenceThenLive() throws IOException {
         String name = eventName("gap");
@@ -270,7 +270,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: no gap event when nothing after L was dropped (L = oldest retained − 1)")
+    @DisplayName("5.3 GET /api/broadcast: no gap event when nothing after L was dropped (L = oldest retained − 1)")
     void noGapWhenNothingWasDropped() throws IOException {
         String name = eventName("no-gap");
         int extra = 3;
@@ -296,7 +296,7 @@ public abstract class BroadcastChecks extends CounterChecks {
 
     @ParameterizedTest(name = "Last-Event-ID = newest id + {0}", quoteTextArguments = false)
     @ValueSource(ints = {0, 1000})
-    @DisplayName("GET /api/broadcast: L at or ahead of the newest id replays nothing (and no gap), live events follow")
+    @DisplayName("5.2 GET /api/broadcast: L at or ahead of the newest id replays nothing (and no gap), live events follow")
     void nothingToReplayWhenUpToDate(int ahead) throws IOException {
         String name = eventName("up-to-date");
         long newest = publish(name, "seen already");
@@ -313,7 +313,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: a new subscriber gets event: presence, data: {\"subscribers\":<k>}, with no id,"
+    @DisplayName("5.5 GET /api/broadcast: a new subscriber gets event: presence, data: {\"subscribers\":<k>}, with no id,"
             + " at once")
     void newSubscriberGetsPresenceAtOnce() throws IOException {
         awaitNoOpenStreams();
@@ -331,7 +331,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     }
 
     @Test
-    @DisplayName("GET /api/broadcast: everyone gets presence when the number of subscribers changes; the last one"
+    @DisplayName("5.5 GET /api/broadcast: everyone gets presence when the number of subscribers changes; the last one"
             + " sent is the true number")
     void presenceFollowsTheNumberOfSubscribers() throws IOException {
         awaitNoOpenStreams();

@@ -35,7 +35,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     @ValueSource(strings = {"interval=49", "interval=60001", "interval=0", "interval=-100", "interval=abc",
             "interval=", "interval=1.5", "interval=99999999999999999999", "limit=0", "limit=1000001", "limit=-1",
             "limit=abc", "limit=", "limit=2.5", "limit=99999999999999999999"})
-    @DisplayName("GET /api/counter: interval (50..60000) or limit (1..1000000) out of range or not a number is 400")
+    @DisplayName("4.1 GET /api/counter: interval (50..60000) or limit (1..1000000) out of range or not a number is 400")
     void badIntervalOrLimitIs400(String query) throws IOException {
         // on a raw socket: a server that wrongly streams must not make this check wait for the stream's end
         try (RawSseStream stream = openStream("/api/counter?" + query)) {
@@ -45,7 +45,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
 
     @ParameterizedTest(name = "GET /api/counter?{0}", quoteTextArguments = false)
     @ValueSource(strings = {"interval=50", "interval=60000", "limit=1", "limit=1000000", "interval=1000&limit=1000000"})
-    @DisplayName("GET /api/counter: the bounds of interval (50, 60000) and limit (1, 1000000) are accepted")
+    @DisplayName("4.1 GET /api/counter: the bounds of interval (50, 60000) and limit (1, 1000000) are accepted")
     void boundsAreAccepted(String query) throws IOException {
         try (RawSseStream stream = openStream("/api/counter?" + query)) {
             assertEquals(200, stream.status(), () -> "GET /api/counter?" + query + ": " + stream.head().describe());
@@ -55,7 +55,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     }
 
     @Test
-    @DisplayName("GET /api/counter: events are id: <n>, event: tick, data: {\"count\":<n>,\"at\":\"<ISO-8601 instant>\"}")
+    @DisplayName("4.2 GET /api/counter: events are id: <n>, event: tick, data: {\"count\":<n>,\"at\":\"<ISO-8601 instant>\"}")
     void ticksHaveIdEventAndData() throws IOException {
         try (RawSseStream stream = openStream("/api/counter?interval=100")) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
@@ -112,7 +112,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     }
 
     @Test
-    @DisplayName("GET /api/counter: the first tick is written at once, right after retry:")
+    @DisplayName("4.3 GET /api/counter: the first tick is written at once, right after retry:")
     void firstTickComesAtOnce() throws IOException {
         try (RawSseStream stream = openStream("/api/counter?interval=60000")) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
@@ -128,7 +128,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     }
 
     @Test
-    @DisplayName("GET /api/counter: after the first tick, one every interval ms")
+    @DisplayName("4.3 GET /api/counter: after the first tick, one every interval ms")
     void ticksComeEveryInterval() throws IOException {
         int interval = 200;
         try (RawSseStream stream = openStream("/api/counter?interval=" + interval)) {
@@ -149,7 +149,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     }
 
     @Test
-    @DisplayName("GET /api/counter: n starts at L + 1 when the request carries Last-Event-ID: L (a reconnecting"
+    @DisplayName("4.4 GET /api/counter: n starts at L + 1 when the request carries Last-Event-ID: L (a reconnecting"
             + " EventSource resumes)")
     void resumesAfterLastEventId() throws IOException {
         try (EventStream stream = events("/api/counter?interval=100", Map.of("Last-Event-ID", "41"))) {
@@ -161,13 +161,13 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     }
 
     @Test
-    @DisplayName("GET /api/counter: with limit, the server closes the stream after the event whose count is limit")
+    @DisplayName("4.5 GET /api/counter: with limit, the server closes the stream after the event whose count is limit")
     void limitEndsTheStream() throws IOException {
         expectTicksThenEnd("/api/counter?interval=50&limit=3", null, List.of("1", "2", "3"));
     }
 
     @Test
-    @DisplayName("GET /api/counter: counts are absolute: resuming after 41 with limit=43 sends 42 and 43, then ends")
+    @DisplayName("4.5 GET /api/counter: counts are absolute: resuming after 41 with limit=43 sends 42 and 43, then ends")
     void limitCountsAreAbsolute() throws IOException {
         expectTicksThenEnd("/api/counter?interval=50&limit=43", "41", List.of("42", "43"));
     }
@@ -193,7 +193,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
 
     @ParameterizedTest(name = "Last-Event-ID: {0}, limit={1}", quoteTextArguments = false)
     @MethodSource("finishedCounters")
-    @DisplayName("GET /api/counter: a request whose Last-Event-ID is already >= limit is answered 204 (EventSource"
+    @DisplayName("4.6 GET /api/counter: a request whose Last-Event-ID is already >= limit is answered 204 (EventSource"
             + " stops reconnecting)")
     void finishedCounterIs204(String lastEventId, int limit) throws IOException {
         try (RawHttp conn = connect()) {

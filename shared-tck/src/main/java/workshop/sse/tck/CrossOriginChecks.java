@@ -52,7 +52,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
 
     @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
     @ValueSource(strings = {"http://localhost:5173", "http://127.0.0.1:8080", "http://localhost"})
-    @DisplayName("cross-origin: an allowed Origin is echoed in Access-Control-Allow-Origin, with Vary: Origin, on"
+    @DisplayName("9.1 cross-origin: an allowed Origin is echoed in Access-Control-Allow-Origin, with Vary: Origin, on"
             + " every /api answer (streams and errors included)")
     void allowedOriginIsEchoed(String origin) throws IOException {
         List<Integer> statuses = new ArrayList<>();
@@ -76,7 +76,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
 
     @ParameterizedTest(name = "OPTIONS {0} for {1} with {2}", quoteTextArguments = false)
     @MethodSource("preflights")
-    @DisplayName("cross-origin: a preflight from an allowed Origin is 204, allowing GET, POST, Content-Type and"
+    @DisplayName("9.2 cross-origin: a preflight from an allowed Origin is 204, allowing GET, POST, Content-Type and"
             + " Last-Event-ID")
     void preflightFromAllowedOrigin(String path, String method, String requestHeaders) throws IOException {
         String origin = "http://localhost:5173";
@@ -102,7 +102,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
 
     @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
     @MethodSource("disallowedOrigins")
-    @DisplayName("cross-origin: a POST from an Origin that is not allowed is 403 and publishes nothing ('*' is a port,"
+    @DisplayName("9.4, 9.3, 6.6 cross-origin: a POST from an Origin that is not allowed is 403 and publishes nothing ('*' is a port,"
             + " never part of a host)")
     void postFromDisallowedOriginIs403(String origin) throws IOException {
         long before = lastEventId();
@@ -115,7 +115,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
 
     @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
     @MethodSource("disallowedOrigins")
-    @DisplayName("cross-origin: a preflight from an Origin that is not allowed is 403")
+    @DisplayName("9.4 cross-origin: a preflight from an Origin that is not allowed is 403")
     void preflightFromDisallowedOriginIs403(String origin) throws IOException {
         try (RawHttp conn = connect()) {
             RawResponse response = conn.exchange(conn.head("OPTIONS", BROADCAST, "Origin: " + origin,
@@ -127,7 +127,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
 
     @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
     @MethodSource("disallowedOrigins")
-    @DisplayName("cross-origin: an Origin that is not allowed is never granted Access-Control-Allow-Origin")
+    @DisplayName("9.1, 9.3 cross-origin: an Origin that is not allowed is never granted Access-Control-Allow-Origin")
     void disallowedOriginIsNotGranted(String origin) throws IOException {
         try (RawHttp conn = connect()) {
             HttpHead head = conn.exchange(conn.head("GET", "/api/status", "Origin: " + origin)).head();
@@ -138,7 +138,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     }
 
     @Test
-    @DisplayName("cross-origin: POST /api/disconnect from an Origin that is not allowed is 403 and closes nothing")
+    @DisplayName("7.2, 9.4 cross-origin: POST /api/disconnect from an Origin that is not allowed is 403 and closes nothing")
     void disconnectFromDisallowedOriginIs403() throws IOException {
         try (RawSseStream stream = openStream("/api/counter?interval=100")) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
@@ -153,7 +153,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     }
 
     @Test
-    @DisplayName("cross-origin: a request without Origin (curl, tests) is allowed")
+    @DisplayName("9.4 cross-origin: a request without Origin (curl, tests) is allowed")
     void requestWithoutOriginIsAllowed() throws IOException {
         RawResponse response = post(BROADCAST + "?event=" + eventName("no-origin"), "text/plain", TEXT);
         assertEquals(202, response.status(), response::describe);

@@ -29,7 +29,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     }
 
     @Test
-    @DisplayName("POST /api/disconnect: closes every open stream (counter and broadcast) without a final event and"
+    @DisplayName("7.1 POST /api/disconnect: closes every open stream (counter and broadcast) without a final event and"
             + " answers 200 {\"closed\":<k>}")
     void disconnectClosesEveryStream() throws IOException {
         awaitNoOpenStreams();
@@ -62,7 +62,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     }
 
     @Test
-    @DisplayName("POST /api/disconnect: a counter client reconnects after retry ms with Last-Event-ID and resumes")
+    @DisplayName("7.1, 4.4 POST /api/disconnect: a counter client reconnects after retry ms with Last-Event-ID and resumes")
     void counterClientResumes() throws IOException {
         String lastId;
         try (EventStream stream = events("/api/counter?interval=100")) {
@@ -84,7 +84,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     }
 
     @Test
-    @DisplayName("POST /api/disconnect: a broadcast client reconnects after retry ms with Last-Event-ID and gets what"
+    @DisplayName("7.1, 5.2 POST /api/disconnect: a broadcast client reconnects after retry ms with Last-Event-ID and gets what"
             + " it missed, then live events")
     void broadcastClientResumes() throws IOException {
         String name = eventName("resume");
@@ -109,7 +109,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     }
 
     @Test
-    @DisplayName("GET /api/status: JSON with server, stack, java, streams {counter, broadcast}, lastEventId,"
+    @DisplayName("8.1 GET /api/status: JSON with server, stack, java, streams {counter, broadcast}, lastEventId,"
             + " history {size, capacity}, config {retryMs, heartbeatMs, maxStreams}")
     void statusHasItsFields() throws IOException {
         Response response = api().get("/api/status");
@@ -153,7 +153,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     }
 
     @Test
-    @DisplayName("GET /api/status: config and history.capacity are the settings the server was started with")
+    @DisplayName("8.2 GET /api/status: config and history.capacity are the settings the server was started with")
     void statusReportsTheSettings() throws IOException {
         Assumptions.assumeTrue(startedWithKitSettings(), "the kit did not start this server, so it does not know its"
                 + " settings (the other checks use what /api/status says)");
@@ -169,7 +169,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     }
 
     @Test
-    @DisplayName("GET /api/status: streams counts the open counter and broadcast streams")
+    @DisplayName("8.3 GET /api/status: streams counts the open counter and broadcast streams")
     void statusCountsOpenStreams() throws IOException {
         awaitNoOpenStreams();
         try (RawSseStream counter1 = openStream(COUNTER_IDLE);
@@ -194,7 +194,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     }
 
     @Test
-    @DisplayName("GET /api/status: lastEventId is the id of the last publish; history.size grows up to capacity")
+    @DisplayName("8.2 GET /api/status: lastEventId is the id of the last publish; history.size grows up to capacity")
     void statusFollowsPublishes() throws IOException {
         JsonNode before = status().path("history");
         long id = publish(eventName("status"), "counted");

@@ -50,7 +50,7 @@ public abstract class EndpointChecks extends TckBase {
     private static final Pattern LOCAL_REFERENCE = Pattern.compile("(?:src|href)\\s*=\\s*[\"']([^\"'#?]+)[\"']");
 
     @Test
-    @DisplayName("endpoints: GET / answers index.html, as text/html")
+    @DisplayName("2.1 endpoints: GET / answers index.html, as text/html")
     void slashIsIndexHtml() {
         Response slash = api().get("/");
         Response index = api().get("/index.html");
@@ -62,7 +62,7 @@ public abstract class EndpointChecks extends TckBase {
     }
 
     @Test
-    @DisplayName("endpoints: the files of static/ (index.html and what it links to) come with the right Content-Type")
+    @DisplayName("2.1 endpoints: the files of static/ (index.html and what it links to) come with the right Content-Type")
     void staticFilesHaveTheRightContentType() {
         String html = api().get("/index.html").asString();
         Set<String> paths = new LinkedHashSet<>(List.of("/index.html"));
@@ -104,7 +104,7 @@ public abstract class EndpointChecks extends TckBase {
 
     @ParameterizedTest(name = "GET {0}", quoteTextArguments = false)
     @MethodSource("traversals")
-    @DisplayName("endpoints: a path that would leave static/ (.., encoded or not) is 404 or 400, never a file")
+    @DisplayName("2.2 endpoints: a path that would leave static/ (.., encoded or not) is 404 or 400, never a file")
     void traversalIsRefused(String target) throws IOException {
         // on a raw socket: an HTTP library would resolve the dots before sending
         try (RawHttp conn = connect()) {
@@ -117,7 +117,7 @@ public abstract class EndpointChecks extends TckBase {
 
     @ParameterizedTest(name = "GET {0}", quoteTextArguments = false)
     @ValueSource(strings = {"/no-such-file-4711.html", "/no/such/directory/", "/api/no-such-endpoint"})
-    @DisplayName("endpoints: a path that does not exist is 404, with a JSON {\"error\": ...} body")
+    @DisplayName("2.3, 2.4 endpoints: a path that does not exist is 404, with a JSON {\"error\": ...} body")
     void unknownPathIs404(String path) {
         assertJsonError("GET " + path, 404, api().get(path));
     }
@@ -136,7 +136,7 @@ public abstract class EndpointChecks extends TckBase {
 
     @ParameterizedTest(name = "{0} {1} allows {2}", quoteTextArguments = false)
     @MethodSource("wrongMethods")
-    @DisplayName("endpoints: a known path with another method is 405 with an Allow header, and a JSON error")
+    @DisplayName("2.3, 2.4 endpoints: a known path with another method is 405 with an Allow header, and a JSON error")
     void wrongMethodIs405(String method, String path, List<String> allowed) {
         Response response = api().request(method, path);
         assertJsonError(method + " " + path, 405, response);

@@ -43,7 +43,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
 
     @ParameterizedTest(name = "GET {0}", quoteTextArguments = false)
     @MethodSource("streamEndpoints")
-    @DisplayName("every SSE response: 200, text/event-stream, no-cache, X-Accel-Buffering: no, no Content-Length,"
+    @DisplayName("3.1, 3.2 every SSE response: 200, text/event-stream, no-cache, X-Accel-Buffering: no, no Content-Length,"
             + " never compressed (even when the request says Accept-Encoding: gzip)")
     void streamHeaders(String target) throws IOException {
         try (RawSseStream stream = openStream(target, "Accept: text/event-stream",
@@ -56,7 +56,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
 
     @ParameterizedTest(name = "GET {0}", quoteTextArguments = false)
     @MethodSource("streamEndpoints")
-    @DisplayName("every SSE response: the headers and a first frame retry: <RETRY_MS> arrive at once, before any event")
+    @DisplayName("3.3 every SSE response: the headers and a first frame retry: <RETRY_MS> arrive at once, before any event")
     void retryFrameComesFirstAndAtOnce(String target) throws IOException {
         // on the broadcast stream nothing is published: only an unbuffered server gets the frame out at once
         try (RawSseStream stream = openStream(target)) {
@@ -72,7 +72,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     }
 
     @Test
-    @DisplayName("every SSE response: no stream is silent longer than HEARTBEAT_MS; an idle one gets comment frames"
+    @DisplayName("3.4 every SSE response: no stream is silent longer than HEARTBEAT_MS; an idle one gets comment frames"
             + " (a ':' line, then a blank line)")
     void idleStreamsGetHeartbeats() throws Exception {
         awaitRoomForStreams(2);
@@ -123,7 +123,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
 
     @ParameterizedTest(name = "{0} stream", quoteTextArguments = false)
     @ValueSource(strings = {"counter", "broadcast"})
-    @DisplayName("every SSE response: a client that closes its connection is noticed (and freed) within"
+    @DisplayName("3.5 every SSE response: a client that closes its connection is noticed (and freed) within"
             + " 2 × HEARTBEAT_MS + 1 s")
     void closedClientIsNoticed(String kind) throws IOException {
         awaitNoOpenStreams();
@@ -166,7 +166,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
 
     @ParameterizedTest(name = "Accept: {0} gets {1}", quoteTextArguments = false)
     @MethodSource("acceptHeaders")
-    @DisplayName("every SSE response: Accept is read with media ranges and q values; one that rules"
+    @DisplayName("3.6 every SSE response: Accept is read with media ranges and q values; one that rules"
             + " text/event-stream out gets 406")
     void acceptIsNegotiated(String accept, String expected) throws IOException {
         for (String target : List.of(COUNTER_IDLE, BROADCAST)) {
@@ -185,7 +185,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     }
 
     @Test
-    @DisplayName("every SSE response: beyond MAX_STREAMS open streams (counter and broadcast together) a new one"
+    @DisplayName("3.7 every SSE response: beyond MAX_STREAMS open streams (counter and broadcast together) a new one"
             + " gets 503 with Retry-After")
     void streamsBeyondMaxStreamsGet503() throws IOException {
         int max = config().maxStreams();
@@ -255,7 +255,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
 
     @ParameterizedTest(name = "Last-Event-ID: {0} → first tick {1}")
     @MethodSource("lastEventIds")
-    @DisplayName("every SSE response: an event id counts only when it is 1 to 18 ASCII digits, anything else is no id"
+    @DisplayName("3.9 every SSE response: an event id counts only when it is 1 to 18 ASCII digits, anything else is no id"
             + " (seen in the counter's first tick)")
     void lastEventIdMustBeOneToEighteenDigits(String value, long firstCount) throws IOException {
         try (RawSseStream stream = openStream(COUNTER_IDLE, "Last-Event-ID: " + value)) {
@@ -271,7 +271,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
 
     @ParameterizedTest(name = "HEAD {0}", quoteTextArguments = false)
     @MethodSource("streamEndpoints")
-    @DisplayName("every SSE response: HEAD on a stream endpoint answers the stream's headers and no body")
+    @DisplayName("3.10 every SSE response: HEAD on a stream endpoint answers the stream's headers and no body")
     void headOnAStreamHasNoBody(String target) throws IOException {
         try (RawHttp conn = connect()) {
             conn.send(conn.head("HEAD", target));
@@ -292,7 +292,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     }
 
     @Test
-    @DisplayName("every SSE response: a client that never reads delays no one else; its unsent output is bounded"
+    @DisplayName("3.8 every SSE response: a client that never reads delays no one else; its unsent output is bounded"
             + " (1 MiB) and its stream is closed")
     void aClientThatNeverReadsDelaysNoOne() throws Exception {
         awaitNoOpenStreams();

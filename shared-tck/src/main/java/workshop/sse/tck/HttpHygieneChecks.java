@@ -31,7 +31,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     private static final Duration HEAD_DEADLINE_SLACK = Duration.ofSeconds(2);
 
     @Test
-    @DisplayName("HTTP hygiene: HTTP/1.1 keep-alive: several ordinary requests on one connection")
+    @DisplayName("10.1 HTTP hygiene: HTTP/1.1 keep-alive: several ordinary requests on one connection")
     void keepAlive() throws IOException {
         try (RawHttp conn = connect()) {
             List<String> requests = List.of(
@@ -61,7 +61,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
 
     @ParameterizedTest(name = "HEAD {0}", quoteTextArguments = false)
     @ValueSource(strings = {"/api/status", "/", "/index.html"})
-    @DisplayName("HTTP hygiene: HEAD where GET is allowed: GET's status and Content-Type, no body")
+    @DisplayName("10.1 HTTP hygiene: HEAD where GET is allowed: GET's status and Content-Type, no body")
     void headWhereGetIsAllowed(String path) throws IOException {
         try (RawHttp conn = connect()) {
             RawResponse get = conn.exchange(conn.head("GET", path));
@@ -90,7 +90,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedRequestLines")
-    @DisplayName("HTTP hygiene: a malformed request line is 400")
+    @DisplayName("10.2 HTTP hygiene: a malformed request line is 400")
     void malformedRequestLineIs400(String request) throws IOException {
         expectStatus(400, request);
     }
@@ -107,7 +107,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedHeaders")
-    @DisplayName("HTTP hygiene: a malformed header is 400")
+    @DisplayName("10.2 HTTP hygiene: a malformed header is 400")
     void malformedHeaderIs400(String request) throws IOException {
         expectStatus(400, request);
     }
@@ -121,7 +121,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     }
 
     @Test
-    @DisplayName("HTTP hygiene: a request head over 8 KiB is 431 (one long header, or many); one of 7 KiB is served")
+    @DisplayName("10.3 HTTP hygiene: a request head over 8 KiB is 431 (one long header, or many); one of 7 KiB is served")
     void headOver8KiBIs431() throws IOException {
         String oneLong = "X-Long: " + "a".repeat(9 * 1024);
         expectStatus(431, "GET /api/status HTTP/1.1\r\nHost: x\r\n" + oneLong + "\r\n\r\n");
@@ -134,7 +134,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     }
 
     @Test
-    @DisplayName("HTTP hygiene: a connection without a complete request head 15 s after opening (or after its previous"
+    @DisplayName("10.4 HTTP hygiene: a connection without a complete request head 15 s after opening (or after its previous"
             + " response) is closed, with 408 if anything is written; a stream, whose head was complete, is not")
     void slowlorisIsClosed() throws Exception {
         // three slow clients and a stream at once, so that this check takes 15 s and not 60
@@ -241,7 +241,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     }
 
     @Test
-    @DisplayName("HTTP hygiene: no bad request, however malformed or slow, stops the server or disturbs another"
+    @DisplayName("10.6 HTTP hygiene: no bad request, however malformed or slow, stops the server or disturbs another"
             + " client's stream")
     void badRequestsDisturbNoOne() throws Exception {
         int interval = 100;

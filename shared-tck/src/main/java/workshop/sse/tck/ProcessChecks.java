@@ -55,7 +55,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
 
     @ParameterizedTest(name = "{0}={1}", quoteTextArguments = false)
     @MethodSource("badSettings")
-    @DisplayName("running: a bad setting stops the server at start with one clear line naming it (non-zero exit, no"
+    @DisplayName("1.2 running: a bad setting stops the server at start with one clear line naming it (non-zero exit, no"
             + " stack trace)")
     void badSettingStopsTheServer(String setting, String value) throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(kitSettings());
@@ -84,7 +84,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
     }
 
     @Test
-    @DisplayName("running: the server logs one line when it is ready, with the URL to open")
+    @DisplayName("1.3 running: the server logs one line when it is ready, with the URL to open")
     void readyLineHasTheUrl() throws Exception {
         try (ServerProcess server = ServerProcess.start(command(), kitSettings())) {
             URI uri = awaitReady(server);
@@ -97,7 +97,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
     }
 
     @Test
-    @DisplayName("running: on SIGTERM the server closes every open stream and exits 0 within 5 seconds")
+    @DisplayName("1.4 running: on SIGTERM the server closes every open stream and exits 0 within 5 seconds")
     void sigtermClosesStreamsAndExits() throws Exception {
         try (ServerProcess server = ServerProcess.start(command(), kitSettings())) {
             URI uri = awaitReady(server);
@@ -137,7 +137,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
     }
 
     @Test
-    @DisplayName("running: ALLOWED_ORIGINS=http://one.test:*,http://two.test:8080 is a list of patterns; '*' stands"
+    @DisplayName("9.3, 1.1 running: ALLOWED_ORIGINS=http://one.test:*,http://two.test:8080 is a list of patterns; '*' stands"
             + " for a port (or no port), never part of a host; the list replaces the default")
     void allowedOriginsIsAListOfPatterns() throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(kitSettings());

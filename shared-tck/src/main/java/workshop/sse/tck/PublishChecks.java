@@ -77,7 +77,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "Content-Type: {0}", quoteTextArguments = false)
     @MethodSource("acceptedContentTypes")
-    @DisplayName("POST /api/broadcast: text/plain and application/json bodies (UTF-8) are accepted: 202")
+    @DisplayName("6.1, 6.4 POST /api/broadcast: text/plain and application/json bodies (UTF-8) are accepted: 202")
     void acceptedContentTypes(String contentType, String body) throws IOException {
         String name = eventName("accepted");
         RawResponse response = post(publishTarget(name), contentType, utf8(body));
@@ -87,7 +87,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"{\"a\":1}", "[1,2,3]", "\"text\"", "42", "true", "{\n  \"nested\": {\"list\": [1,\n 2]}\n}"})
-    @DisplayName("POST /api/broadcast: any valid JSON is accepted as application/json")
+    @DisplayName("6.1 POST /api/broadcast: any valid JSON is accepted as application/json")
     void validJsonIsAccepted(String body) throws IOException {
         RawResponse response = post(publishTarget(eventName("json")), "application/json", utf8(body));
         assertEquals(202, response.status(), () -> "JSON body " + Printable.of(body) + ": " + response.describe());
@@ -95,7 +95,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"{\"a\":1", "{a:1}", "[1,2,]", "{\"a\":1} x", "'single'", "nul", "{\"a\":1}}"})
-    @DisplayName("POST /api/broadcast: application/json that is not valid JSON is 400")
+    @DisplayName("6.5 POST /api/broadcast: application/json that is not valid JSON is 400")
     void invalidJsonIs400(String body) throws IOException {
         long before = lastEventId();
         expectRefused("invalid JSON " + Printable.of(body), 400,
@@ -105,7 +105,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "Content-Type: {0}", quoteTextArguments = false)
     @ValueSource(strings = {"text/plain; charset=iso-8859-1", "text/plain; charset=utf-16", "text/plain; charset=windows-1252",
             "application/json; charset=us-ascii"})
-    @DisplayName("POST /api/broadcast: a charset other than utf-8 is 415")
+    @DisplayName("6.1, 6.5 POST /api/broadcast: a charset other than utf-8 is 415")
     void otherCharsetIs415(String contentType) throws IOException {
         long before = lastEventId();
         expectRefused("Content-Type: " + contentType, 415,
@@ -115,7 +115,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "Content-Type: {0}", quoteTextArguments = false)
     @ValueSource(strings = {"(none)", "application/xml", "application/x-www-form-urlencoded", "text/html",
             "application/octet-stream", "multipart/form-data; boundary=x", "text/plainx", "application/jsonx"})
-    @DisplayName("POST /api/broadcast: a missing or other Content-Type is 415")
+    @DisplayName("6.5 POST /api/broadcast: a missing or other Content-Type is 415")
     void otherContentTypeIs415(String contentType) throws IOException {
         long before = lastEventId();
         String header = contentType.equals("(none)") ? null : contentType;
@@ -125,7 +125,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "Content-Type: {0}", quoteTextArguments = false)
     @ValueSource(strings = {"text/plain", "application/json"})
-    @DisplayName("POST /api/broadcast: an empty body is 400")
+    @DisplayName("6.1, 6.5 POST /api/broadcast: an empty body is 400")
     void emptyBodyIs400(String contentType) throws IOException {
         long before = lastEventId();
         expectRefused("empty body", 400, post(publishTarget(eventName("empty")), contentType, new byte[0]), before);
@@ -144,7 +144,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "{0}: {2}", quoteTextArguments = false)
     @MethodSource("invalidUtf8")
-    @DisplayName("POST /api/broadcast: a body that is not valid UTF-8 is 400")
+    @DisplayName("6.5 POST /api/broadcast: a body that is not valid UTF-8 is 400")
     void invalidUtf8Is400(String contentType, String hex, String what) throws IOException {
         long before = lastEventId();
         expectRefused("body " + what + " (" + hex + ")", 400,
@@ -153,7 +153,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "event={0}")
     @MethodSource("validEventNames")
-    @DisplayName("POST /api/broadcast: an event name of [A-Za-z0-9_-]{1,64} is accepted and answered back")
+    @DisplayName("6.2 POST /api/broadcast: an event name of [A-Za-z0-9_-]{1,64} is accepted and answered back")
     void validEventNames(String event) throws IOException {
         RawResponse response = post(publishTarget(event), "text/plain", utf8("named"));
         assertEquals(202, response.status(), () -> "event=" + event + ": " + response.describe());
@@ -166,7 +166,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "event={0}")
     @MethodSource("badEventNames")
-    @DisplayName("POST /api/broadcast: an event name outside [A-Za-z0-9_-]{1,64} is 400")
+    @DisplayName("6.2, 6.5 POST /api/broadcast: an event name outside [A-Za-z0-9_-]{1,64} is 400")
     void badEventNamesAre400(String event) throws IOException {
         long before = lastEventId();
         expectRefused("event=" + Printable.of(event), 400, post(publishTarget(event), "text/plain", utf8("x")), before);
@@ -178,14 +178,14 @@ public abstract class PublishChecks extends BroadcastChecks {
     }
 
     @Test
-    @DisplayName("POST /api/broadcast: event present but empty (?event=) is 400")
+    @DisplayName("6.2 POST /api/broadcast: event present but empty (?event=) is 400")
     void emptyEventNameIs400() throws IOException {
         long before = lastEventId();
         expectRefused("?event=", 400, post(BROADCAST + "?event=", "text/plain", utf8("x")), before);
     }
 
     @Test
-    @DisplayName("POST /api/broadcast: without ?event= the event name is message")
+    @DisplayName("6.2 POST /api/broadcast: without ?event= the event name is message")
     void defaultEventNameIsMessage() throws IOException {
         try (EventStream client = events(BROADCAST)) {
             client.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
@@ -201,7 +201,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     }
 
     @Test
-    @DisplayName("POST /api/broadcast: 202 answers {\"id\":<n>,\"event\":\"<name>\",\"subscribers\":<k>}")
+    @DisplayName("6.4 POST /api/broadcast: 202 answers {\"id\":<n>,\"event\":\"<name>\",\"subscribers\":<k>}")
     void acceptedAnswerHasIdEventAndSubscribers() throws IOException {
         awaitNoOpenStreams();
         String name = eventName("answer");
@@ -239,7 +239,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "{0}", quoteTextArguments = false)
     @MethodSource("lineBreaks")
-    @DisplayName("POST /api/broadcast: each line break (CRLF, CR or LF) arrives as LF, one data: line per line")
+    @DisplayName("6.3 POST /api/broadcast: each line break (CRLF, CR or LF) arrives as LF, one data: line per line")
     void lineBreaksArriveAsLf(String label, String body, String expected) throws IOException {
         String name = eventName("lines");
         try (EventStream client = events(BROADCAST); RawSseStream wire = openStream(BROADCAST)) {
@@ -257,7 +257,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"next\u0085line", "line\u2028separator", "paragraph\u2029separator", "vertical\u000Btab",
             "form\u000Cfeed", "héllo wörld ✓ 😀 日本語"})
-    @DisplayName("POST /api/broadcast: any other text arrives unchanged (only CR and LF are line breaks)")
+    @DisplayName("6.3 POST /api/broadcast: any other text arrives unchanged (only CR and LF are line breaks)")
     void otherTextArrivesUnchanged(String body) throws IOException {
         String name = eventName("text");
         try (EventStream client = events(BROADCAST)) {
@@ -279,7 +279,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("injections")
-    @DisplayName("POST /api/broadcast: no body can inject a field, an event or an id: it arrives as one event, intact")
+    @DisplayName("6.3 POST /api/broadcast: no body can inject a field, an event or an id: it arrives as one event, intact")
     void bodiesCannotInject(String body) throws IOException {
         String name = eventName("inject");
         String expected = body.replace("\r\n", "\n").replace('\r', '\n');
@@ -306,7 +306,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     }
 
     @Test
-    @DisplayName("POST /api/broadcast: a body of exactly 65,536 bytes is accepted")
+    @DisplayName("6.1 POST /api/broadcast: a body of exactly 65,536 bytes is accepted")
     void largestBodyIsAccepted() throws IOException {
         RawResponse response = post(publishTarget(eventName("largest")), "text/plain", utf8("x".repeat(BODY_LIMIT)));
         assertEquals(202, response.status(), response::describe);
@@ -314,7 +314,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @ParameterizedTest(name = "Content-Length: {0}", quoteTextArguments = false)
     @ValueSource(longs = {BODY_LIMIT + 1, 10_000_000_000L})
-    @DisplayName("POST /api/broadcast: too large is 413, answered from Content-Length before the body is read")
+    @DisplayName("6.5, 10.5 POST /api/broadcast: too large is 413, answered from Content-Length before the body is read")
     void tooLargeIs413FromContentLength(long length) throws IOException {
         long before = lastEventId();
         try (RawHttp conn = connect()) {
@@ -333,7 +333,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     }
 
     @Test
-    @DisplayName("POST /api/broadcast: a chunked body is refused with 413 as soon as it passes 65,536 bytes")
+    @DisplayName("6.5, 10.5 POST /api/broadcast: a chunked body is refused with 413 as soon as it passes 65,536 bytes")
     void tooLargeIs413AsSoonAsChunkedBodyPassesTheLimit() throws IOException {
         long before = lastEventId();
         try (RawHttp conn = connect()) {
@@ -360,7 +360,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     }
 
     @Test
-    @DisplayName("POST /api/broadcast: nothing is published when the answer is an error (lastEventId unchanged, no"
+    @DisplayName("6.6 POST /api/broadcast: nothing is published when the answer is an error (lastEventId unchanged, no"
             + " subscriber sees anything)")
     void errorsPublishNothing() throws IOException {
         String name = eventName("refused");

@@ -3,6 +3,10 @@ package workshop.sse.tck;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -27,7 +31,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * Prints one line per check ({@code PASS}, {@code FAIL} with a reason, {@code SKIP} with a reason), then, last,
  * {@code N passed, M failed, K skipped}. Exits 0 only when nothing failed. With {@code --command}, the "Running"
  * checks start the server that way themselves (settings in the environment, PORT=0). With {@code --only}, only the
- * checks whose display name (or method name) matches run, e.g. {@code --only cross-origin}.
+ * checks of a rule or section of SPEC.md run ({@code --only 3.4}, {@code --only 9}), or those whose display name (or
+ * method name) matches a pattern ({@code --only cross-origin}). Before the summary: the count per SPEC section.
  */
 public final class RunAgainst {
 
@@ -37,12 +42,12 @@ public final class RunAgainst {
     public static void main(String[] args) {
         String url = null;
         String command = null;
-        Pattern only = null;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--command") && i + 1 < args.length) {
                 command = args[++i];
             } else if (args[i].equals("--only") && i + 1 < args.length) {
-                only = Pattern.compile(args[++i]);
+                only = args[++i];
             } else if (url == null && !args[i].startsWith("--")) {
                 url = args[i];
             } else {
@@ -61,11 +66,13 @@ public final class RunAgainst {
     }
 
     /**
-     * Runs the checks of one concrete kit class, printing a line per check and the summary last.
+     * Runs the checks of one concrete kit class, printing a line per check, the count per SPEC section, and the
+     * summary last. {@code only} (null for all) is a rule or section ({@code 3.4}, {@code 3}, {@code 3.4,5.2}),
+     * or else a pattern for the checks' names.
      *
      * @return the number of failed checks
      */
-    public static int run(Class<? extends SseServerTck> kit, Pattern only, PrintStream out) {
+    public static int run(Class<? extends SseServerTck> kit, String only, PrintStream out) {
         // exactly one class: the concrete one. Its abstract superclasses' checks run once, through it.
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(kit))
@@ -75,21 +82,28 @@ public final class RunAgainst {
         }
         Report report = new Report(out);
         LauncherFactory.create().execute(request.build(), report);
+        report.bySection().forEach(out::println);
         out.println(report.summary());
         out.flush();
         return report.failed;
     }
 
-    /** Keeps the checks whose display name or method name contains a match of {@code pattern}. */
-    private static PostDiscoveryFilter only(Pattern pattern) {
+    /**
+     * Keeps the checks of the rules {@code only} names ({@code 3.4}, a section {@code 3}, or several), or else the
+     * checks whose display name or method name contains a match of {@code only} as a pattern.
+     */
+    private static PostDiscoveryFilter only(String only) {
+        Pattern pattern = SpecRules.isSelector(only) ? null : Pattern.compile(only);
         return descriptor -> {
             Optional<MethodSource> method = descriptor.getSource()
                     .filter(MethodSource.class::isInstance).map(MethodSource.class::cast);
             if (method.isEmpty()) {
                 return FilterResult.included("not a check"); // classes: emptied ones are pruned
             }
-            boolean matches = pattern.matcher(descriptor.getDisplayName()).find()
-                    || pattern.matcher(method.get().getMethodName()).find();
+            boolean matches = pattern == null
+                    ? SpecRules.selects(only, SpecRules.cited(descriptor.getDisplayName()))
+                    : pattern.matcher(descriptor.getDisplayName()).find()
+                            || pattern.matcher(method.get().getMethodName()).find();
             return FilterResult.includedIf(matches, () -> "matches --only", () -> "does not match --only");
         };
     }
@@ -97,7 +111,8 @@ public final class RunAgainst {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: java -jar shared-tck.jar <base URL, e.g. http://127.0.0.1:8080>"
-                + " [--command \"<shell command that starts the server>\"] [--only <regex on check names>]");
+                + " [--command \"<shell command that starts the server>\"]"
+                + " [--only <a rule or section of SPEC.md, e.g. 3.4 or 3, or a regex on check names>]");
         System.exit(2);
     }
 
@@ -108,6 +123,7 @@ public final class RunAgainst {
         private int passed;
         private int failed;
         private int skipped;
+        private final Map<Integer, int[]> sections = new TreeMap<>(); // passed, failed, skipped per SPEC section
 
         Report(PrintStream out) {
             this.out = out;
@@ -121,6 +137,7 @@ public final class RunAgainst {
         @Override
         public void executionSkipped(TestIdentifier id, String reason) {
             skipped++;
+            count(id, 2);
             out.println("SKIP  " + name(id) + ": " + oneLine(reason));
         }
 
@@ -131,17 +148,20 @@ public final class RunAgainst {
                 case SUCCESSFUL -> {
                     if (id.isTest()) {
                         passed++;
+                        count(id, 0);
                         out.println("PASS  " + name(id));
                     }
                 }
                 case ABORTED -> {
                     // a container is aborted only when all of it is: count it as one
                     skipped++;
+                    count(id, 2);
                     out.println("SKIP  " + name(id) + ": " + reason.replaceFirst("^Assumption failed: ", ""));
                 }
                 case FAILED -> {
                     // a failed container (the server did not start, say) is reported too: its checks did not run
                     failed++;
+                    count(id, 1);
                     out.println("FAIL  " + name(id) + ": " + reason);
                 }
             }
@@ -155,6 +175,23 @@ public final class RunAgainst {
                 return parent.get().getDisplayName() + " [" + id.getDisplayName() + "]";
             }
             return id.getDisplayName();
+        }
+
+        /** Counts a check under the section of the first rule it cites. */
+        private void count(TestIdentifier id, int outcome) {
+            List<String> rules = SpecRules.cited(name(id));
+            if (!rules.isEmpty()) {
+                sections.computeIfAbsent(SpecRules.section(rules.get(0)), s -> new int[3])[outcome]++;
+            }
+        }
+
+        /** One line per SPEC section the run touched: how its checks went. */
+        List<String> bySection() {
+            List<String> lines = new ArrayList<>();
+            sections.forEach((section, counts) -> lines.add(String.format("  section %-24s %3d passed, %d failed%s",
+                    SpecRules.describe(section) + ":", counts[0], counts[1],
+                    counts[2] > 0 ? ", " + counts[2] + " skipped" : "")));
+            return lines;
         }
 
         String summary() {

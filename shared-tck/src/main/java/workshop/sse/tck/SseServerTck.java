@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The conformance kit for ../shared/SPEC.md. A server module proves itself by extending this class:
+ * The conformance kit for SPEC.md (at the repository's root). A server module proves itself by extending this class:
  *
  * <pre>{@code
  * class JavalinConformanceTest extends SseServerTck {
- *     protected ServerUnderTest startServer(Map<String, String> settings) { return JavalinServer.start(Settings.from(settings)); }
+ *     protected ServerUnderTest startServer(Map<String, String> settings) { return JavalinServer.start(Settings.fromEnv(settings)); }
  *     protected List<String> launchCommand() { return javaCommand("workshop.sse.javalin.Main"); }
  * }
  * }</pre>
@@ -17,13 +17,14 @@ import java.util.Map;
  * <p>The checks come from a chain of abstract classes, one per SPEC section, each readable top to bottom:
  * {@link EndpointChecks}, {@link EverySseResponseChecks}, {@link CounterChecks}, {@link BroadcastChecks},
  * {@link PublishChecks}, {@link DisconnectAndStatusChecks}, {@link CrossOriginChecks}, {@link HttpHygieneChecks},
- * {@link ProcessChecks} (the SPEC's "Running"). Every check's display name cites the rule it checks.
+ * {@link ProcessChecks} (the SPEC's "Running"), and {@link UntestedRules}, what it does not check and why. Every check's
+ * display name starts with the numbers of the rules it checks ({@code "3.4 every SSE response: ..."}).
  *
  * <p>One server serves all checks of a test class. The kit starts it with {@link TckBase#kitSettings()} (short
  * timings), but reads the effective timings from {@code GET /api/status}, so the same checks also run against a server
  * with the defaults ({@link RunAgainst}).
  */
-public abstract class SseServerTck extends ProcessChecks {
+public abstract class SseServerTck extends UntestedRules {
 
     /**
      * Starts the server under test in this JVM. {@code settings} uses the SPEC's environment variable names
