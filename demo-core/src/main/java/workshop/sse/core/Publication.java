@@ -29,10 +29,10 @@ public final class Publication {
      * Checks everything that can be checked before the body is read.
      *
      * @param contentLength the declared Content-Length, or -1 when there is none (chunked)
-     * @param eventParam    the {@code event} query parameter, or null when it is absent
+     * @param rawQuery      the request's query as sent (still percent-encoded), or null when it has none
      */
     public static Head checkHead(OriginPolicy origins, String origin, long contentLength, String contentType,
-                                 String eventParam) {
+                                 String rawQuery) {
         if (!origins.allows(origin)) {
             throw new ApiError(403, "Origin " + origin + " may not publish here; see ALLOWED_ORIGINS.");
         }
@@ -40,11 +40,43 @@ public final class Publication {
             throw tooLarge();
         }
         boolean json = isJson(contentType);
-        String eventName = eventParam == null ? "message" : eventParam;
+        return new Head(eventName(rawQuery), json);
+    }
+
+    /**
+     * The event name from the raw query: {@code message} when there is no {@code event} parameter; 400 when it is
+     * there more than once, without {@code =}, empty, or not 1 to 64 of {@code [A-Za-z0-9_-]}. From the raw query,
+     * because a framework's parameter map cannot tell {@code ?event} from {@code ?event=}, nor show the repeats.
+     */
+    static String eventName(String rawQuery) {
+        String value = null;
+        int seen = 0;
+        for (String pair : rawQuery == null || rawQuery.isEmpty() ? new String[0] : rawQuery.split("&", -1)) {
+            int equals = pair.indexOf('=');
+            if (!decode(equals < 0 ? pair : pair.substring(0, equals)).equals("event")) {
+                continue;
+            }
+            if (++seen > 1) {
+                throw new ApiError(400, "Query parameter event is given more than once: give it once.");
+            }
+            if (equals < 0) {
+                throw new ApiError(400, "Query parameter event has no value: write event=<name>, or leave it out.");
+            }
+            value = decode(pair.substring(equals + 1));
+        }
+        String eventName = value == null ? "message" : value;
         if (!SseFrames.isEventName(eventName)) {
             throw new ApiError(400, "Query parameter event must be 1 to 64 of A-Z, a-z, 0-9, _ and -.");
         }
-        return new Head(eventName, json);
+        return eventName;
+    }
+
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "The query has a broken %-escape.");
+        }
     }
 
     /** Reads the body, refusing it as soon as it passes the limit, and returns its text once it is valid. */

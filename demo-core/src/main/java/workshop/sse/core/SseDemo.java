@@ -133,17 +133,18 @@ public final class SseDemo implements AutoCloseable {
      * {@code POST /api/broadcast}, checked head first and body last; returns the 202 answer's JSON.
      *
      * @param contentLength the declared length, or -1 when the body is chunked
-     * @param eventParam    the {@code event} query value, null when absent
+     * @param rawQuery      the request's query as sent (percent-encoded), null when it has none: the event name
+     *                      comes from it
      */
-    public String publish(String origin, String contentType, long contentLength, String eventParam, InputStream body)
+    public String publish(String origin, String contentType, long contentLength, String rawQuery, InputStream body)
             throws IOException {
-        Publication.Head head = checkPublish(origin, contentType, contentLength, eventParam);
+        Publication.Head head = checkPublish(origin, contentType, contentLength, rawQuery);
         return broadcast.publish(head.eventName(), Publication.readBody(head, body)).json();
     }
 
     /** {@code POST /api/broadcast} in two steps, for a server that reads bodies without blocking: the head first. */
-    public Publication.Head checkPublish(String origin, String contentType, long contentLength, String eventParam) {
-        return Publication.checkHead(settings.allowedOrigins(), origin, contentLength, contentType, eventParam);
+    public Publication.Head checkPublish(String origin, String contentType, long contentLength, String rawQuery) {
+        return Publication.checkHead(settings.allowedOrigins(), origin, contentLength, contentType, rawQuery);
     }
 
     /** ... then the whole body (refused with 413 when it is past the limit); returns the 202 answer's JSON. */

@@ -160,21 +160,31 @@ class PublicationTest {
         assertEquals("message", head("text/plain").eventName());
     }
 
-    @Test
-    void givenEventNameIsKept() {
-        assertEquals("chat-1_x", Publication.checkHead(ORIGINS, null, 10, "text/plain", "chat-1_x").eventName());
+    @ParameterizedTest
+    @ValueSource(strings = {"event=chat-1_x", "a=1&event=chat-1_x", "event=chat-1_x&b", "ev%65nt=chat%2D1_x",
+            "eventx=1&event=chat-1_x"})
+    void givenEventNameIsKept(String rawQuery) {
+        assertEquals("chat-1_x", Publication.checkHead(ORIGINS, null, 10, "text/plain", rawQuery).eventName());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "bad name", "evil\nid: 1", "é", "a.b"})
-    void badEventNameIs400(String name) {
-        assertRefused(400, () -> Publication.checkHead(ORIGINS, null, 10, "text/plain", name));
+    @ValueSource(strings = {"", "a=1", "events=x", "lastEventId=3&x"})
+    void noEventParameterIsMessage(String rawQuery) {
+        assertEquals("message", Publication.checkHead(ORIGINS, null, 10, "text/plain", rawQuery).eventName());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"event=", "event", "event=a&event=b", "event=a&event=a", "event&event=a", "event=bad+name",
+            "event=evil%0Aid:%201", "event=%C3%A9", "event=a.b", "event=%zz"})
+    void badEventNameIs400(String rawQuery) {
+        assertRefused(400, () -> Publication.checkHead(ORIGINS, null, 10, "text/plain", rawQuery));
     }
 
     @Test
     void eventNameOfSixtyFiveCharactersIs400() {
-        assertRefused(400, () -> Publication.checkHead(ORIGINS, null, 10, "text/plain", "e".repeat(65)));
-        assertEquals("e".repeat(64), Publication.checkHead(ORIGINS, null, 10, "text/plain", "e".repeat(64)).eventName());
+        assertRefused(400, () -> Publication.checkHead(ORIGINS, null, 10, "text/plain", "event=" + "e".repeat(65)));
+        assertEquals("e".repeat(64),
+                Publication.checkHead(ORIGINS, null, 10, "text/plain", "event=" + "e".repeat(64)).eventName());
     }
 
     @Test

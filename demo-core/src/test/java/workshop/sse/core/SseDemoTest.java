@@ -320,7 +320,7 @@ class SseDemoTest {
         assertEquals("{\"id\":1,\"event\":\"message\",\"subscribers\":1}",
                 d.publish("http://localhost:5173", "text/plain; charset=UTF-8", 5, null, body("hello")));
         assertEquals("{\"id\":2,\"event\":\"chat\",\"subscribers\":1}",
-                d.publish(null, "application/json", -1, "chat", body("{\"a\":1}")));
+                d.publish(null, "application/json", -1, "event=chat", body("{\"a\":1}")));
         List<SseMessage.Event> events = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (events.size() < 2 && System.nanoTime() < deadline) {
@@ -339,7 +339,7 @@ class SseDemoTest {
     @Test
     void twoStepPublishChecksTheHeadThenTheWholeBody() throws Exception {
         SseDemo d = demo();
-        Publication.Head head = d.checkPublish(null, "application/json", -1, "chat");
+        Publication.Head head = d.checkPublish(null, "application/json", -1, "event=chat");
         assertEquals("{\"id\":1,\"event\":\"chat\",\"subscribers\":0}", d.publish(head, "[1]".getBytes(UTF_8)));
         assertEquals(415, assertThrows(ApiError.class, () -> d.checkPublish(null, "text/html", 1, null)).status());
         assertEquals(413, assertThrows(ApiError.class, () -> d.publish(head, new byte[65_537])).status());
@@ -360,8 +360,10 @@ class SseDemoTest {
                 () -> d.publish(null, null, 1, null, body("x")),
                 () -> d.publish(null, "text/html", 1, null, body("x")),
                 () -> d.publish(null, "text/plain; charset=latin1", 1, null, body("x")),
-                () -> d.publish(null, "text/plain", 1, "", body("x")),
-                () -> d.publish(null, "text/plain", 1, "bad name", body("x")),
+                () -> d.publish(null, "text/plain", 1, "event=", body("x")),
+                () -> d.publish(null, "text/plain", 1, "event", body("x")),
+                () -> d.publish(null, "text/plain", 1, "event=a&event=b", body("x")),
+                () -> d.publish(null, "text/plain", 1, "event=bad+name", body("x")),
                 () -> d.publish(null, "text/plain", 0, null, body("")),
                 () -> d.publish(null, "text/plain", 2, null, new ByteArrayInputStream(invalidUtf8)),
                 () -> d.publish(null, "application/json", 4, null, body("{} x")),

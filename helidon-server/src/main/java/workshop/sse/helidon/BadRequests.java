@@ -16,7 +16,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Answers for requests Helidon refuses while it parses the head, before routing. Helidon answers a head over its
- * maxHeadersSize with 400 (the SPEC wants 431), and a request line whose method is not a token (such as
+ * maxHeadersSize with 400, and a request line over its maxPrologueLength with 414 (the SPEC wants 431 for both), and a request line whose method is not a token (such as
  * {@code G(T}) with 500, because the parser's IllegalArgumentException surfaces as an internal error. Helidon
  * only tells a handler why when ErrorHandling.includeEntity is on (see HelidonServer).
  */
@@ -26,13 +26,25 @@ final class BadRequests implements DirectHandler {
 
     private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
             + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERSION_NOT_SUPPORTED = ("HTTP/1.1 505 HTTP Version Not Supported\r\n"
+            + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final java.util.regex.Pattern OTHER_VERSION = java.util.regex.Pattern.compile(".* HTTP/\\d\\.\\d\r");
 
     /**
      * Helidon's HTTP/1 takes a connection only when its first line ends in " HTTP/1.1" ("GARBAGE", or a request
-     * line with a fourth word, is claimed by no protocol, and Helidon closes the connection without a word). This
-     * selector, asked before HTTP/1, claims exactly those connections and answers 400.
+     * line with a fourth word, is claimed by no protocol, and Helidon closes the connection without a word). These
+     * selectors, asked before HTTP/1, claim exactly those connections: a well-formed other version (HTTP/3.0) is
+     * answered 505, anything else 400.
      */
     static ServerConnectionSelector unclaimedConnections() {
+        return unclaimed(false, BAD_REQUEST);
+    }
+
+    static ServerConnectionSelector otherVersions() {
+        return unclaimed(true, VERSION_NOT_SUPPORTED);
+    }
+
+    private static ServerConnectionSelector unclaimed(boolean wellFormedVersion, byte[] answer) {
         return new ServerConnectionSelector() {
             @Override
             public int bytesToIdentifyConnection() {
@@ -51,7 +63,8 @@ final class BadRequests implements DirectHandler {
                 }
                 String text = line.toString();
                 boolean http1 = text.endsWith(" HTTP/1.1\r") || text.endsWith(" HTTP/1.0\r"); // 1.0: Helidon's answer
-                return http1 ? Support.UNSUPPORTED : Support.SUPPORTED;
+                return !http1 && OTHER_VERSION.matcher(text).matches() == wellFormedVersion
+                        ? Support.SUPPORTED : Support.UNSUPPORTED;
             }
 
             @Override
@@ -64,7 +77,7 @@ final class BadRequests implements DirectHandler {
                 return new ServerConnection() {
                     @Override
                     public void handle(Limit limit) {
-                        ctx.dataWriter().writeNow(BufferData.create(BAD_REQUEST)); // then Helidon closes it
+                        ctx.dataWriter().writeNow(BufferData.create(answer)); // then Helidon closes it
                     }
 
                     @Override
@@ -98,7 +111,7 @@ final class BadRequests implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
             ServerResponseHeaders headers, String message) {
         Status answer = status;
-        if (eventType == EventType.BAD_REQUEST && HEAD_TOO_LARGE.equals(message)) {
+        if (eventType == EventType.BAD_REQUEST && HEAD_TOO_LARGE.equals(message) || status.code() == 414) {
             answer = Status.create(431, "Request Header Fields Too Large");
         } else if (eventType == EventType.INTERNAL_ERROR) {
             // Routing errors go to HelidonServer's error handlers; what reaches here failed while parsing.

@@ -58,9 +58,11 @@ public final class HelidonServer implements Launcher.Running {
                 .idleConnectionTimeout(Duration.ofMillis(HeadRules.DEADLINE_MS))
                 .idleConnectionPeriod(Duration.ofSeconds(1))
                 .addConnectionSelector(headTimeout.firstBytesWatcher())
+                .addConnectionSelector(BadRequests.otherVersions())
                 .addConnectionSelector(BadRequests.unclaimedConnections())
                 .addProtocol(Http1Config.builder()
                         .maxHeadersSize(HeadRules.MAX_BYTES) // a bigger head is 431
+                        .maxPrologueLength(HeadRules.MAX_BYTES) // Helidon's 2 KiB would refuse a 7 KiB request line
                         .addReceiveListener(headTimeout)
                         .build())
                 .directHandlers(BadRequests.install())
@@ -95,7 +97,7 @@ public final class HelidonServer implements Launcher.Running {
                 .head(Routes.BROADCAST, streams::broadcast)
                 .post(Routes.BROADCAST, (req, res) -> json(req, res, 202, demo.publish(header(req, "Origin"),
                         header(req, "Content-Type"), req.headers().contentLength().orElse(-1),
-                        query(req, "event"), req.content().inputStream())))
+                        req.query().rawValue(), req.content().inputStream())))
                 .post(Routes.DISCONNECT, (req, res) -> json(req, res, 200, demo.disconnectAll(header(req, "Origin"))))
                 .get(Routes.STATUS, (req, res) -> json(req, res, 200, demo.statusJson()))
                 .head(Routes.STATUS, (req, res) -> json(req, res, 200, demo.statusJson()))

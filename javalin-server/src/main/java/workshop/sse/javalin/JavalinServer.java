@@ -71,7 +71,7 @@ public final class JavalinServer implements Launcher.Running {
             config.routes.get(Routes.BROADCAST, streams::broadcast);
             config.routes.head(Routes.BROADCAST, streams::broadcast);
             config.routes.post(Routes.BROADCAST, ctx -> json(ctx, 202, demo.publish(ctx.header("Origin"),
-                    ctx.header("Content-Type"), ctx.req().getContentLengthLong(), ctx.queryParam("event"),
+                    ctx.header("Content-Type"), ctx.req().getContentLengthLong(), ctx.queryString(),
                     ctx.req().getInputStream())));
             config.routes.post(Routes.DISCONNECT, ctx -> json(ctx, 200, demo.disconnectAll(ctx.header("Origin"))));
             config.routes.get(Routes.STATUS, ctx -> json(ctx, 200, demo.statusJson()));

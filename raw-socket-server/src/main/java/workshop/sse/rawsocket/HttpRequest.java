@@ -35,15 +35,17 @@ final class HttpRequest {
     private final String method;
     private final String path;
     private final Map<String, String> query;
+    private final String rawQuery;
     private final String version;
     private final Map<String, List<String>> headers; // names lower-cased: HTTP header names ignore case
     private RequestBody body;
 
-    private HttpRequest(String method, String path, Map<String, String> query, String version,
+    private HttpRequest(String method, String path, Map<String, String> query, String rawQuery, String version,
                         Map<String, List<String>> headers) {
         this.method = method;
         this.path = path;
         this.query = query;
+        this.rawQuery = rawQuery;
         this.version = version;
         this.headers = headers;
     }
@@ -120,7 +122,8 @@ final class HttpRequest {
             rawPath = target.substring(0, question);
             rawQuery = target.substring(question + 1);
         }
-        HttpRequest request = new HttpRequest(method, decodePath(rawPath), decodeQuery(rawQuery), version, headers);
+        HttpRequest request = new HttpRequest(method, decodePath(rawPath), decodeQuery(rawQuery), rawQuery, version,
+                headers);
         request.body = RequestBody.forHeaders(request, in);
         return request;
     }
@@ -131,6 +134,11 @@ final class HttpRequest {
 
     String path() {
         return path;
+    }
+
+    /** The query as sent, still percent-encoded ("" when there is none). */
+    String rawQuery() {
+        return rawQuery;
     }
 
     /** A query parameter's decoded value: the first one when repeated, null when absent. */

@@ -69,7 +69,7 @@ final class Router {
             case Routes.DISCONNECT -> json(200, cors, demo.disconnectAll(origin));
             case Routes.BROADCAST -> method.equals("POST")
                     ? json(202, cors, demo.publish(origin, request.header("Content-Type"), request.body().length(),
-                            request.query("event"), request.body()))
+                            request.rawQuery(), request.body()))
                     : stream(cors, demo.openBroadcast(request.isHead(), request.header("Accept"),
                             request.header("Last-Event-ID"), request.query("lastEventId")));
             case Routes.COUNTER -> stream(cors, demo.openCounter(request.isHead(), request.header("Accept"),

@@ -71,6 +71,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     @DisplayName("5.2 GET /api/broadcast: replay from Last-Event-ID: L sends every retained event with id > L, in order"
             + " (never a presence), then live ones")
     void replayFromLastEventIdHeader() throws IOException {
+        assumeHistoryOf(3);
         String name = eventName("replay-header");
         List<Long> ids = new ArrayList<>(publishMany(name, 1));
         // a subscriber comes and goes between the publishes: its presence events must not be replayed
@@ -90,6 +91,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     @DisplayName("5.2 GET /api/broadcast: without a valid Last-Event-ID header, replay starts after the query"
             + " lastEventId=L")
     void replayFromQuery() throws IOException {
+        assumeHistoryOf(3);
         String name = eventName("replay-query");
         List<Long> ids = publishMany(name, 3);
         try (EventStream stream = events(BROADCAST + "?lastEventId=" + ids.get(0))) {
@@ -100,6 +102,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     @Test
     @DisplayName("5.2 GET /api/broadcast: a valid Last-Event-ID header wins over the query lastEventId")
     void headerWinsOverQuery() throws IOException {
+        assumeHistoryOf(3);
         String name = eventName("replay-wins");
         List<Long> ids = publishMany(name, 3);
         try (EventStream stream = events(BROADCAST + "?lastEventId=" + ids.get(0),
@@ -111,6 +114,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     @Test
     @DisplayName("5.2, 3.9 GET /api/broadcast: an invalid Last-Event-ID header counts as none, so the valid query applies")
     void invalidHeaderFallsBackToQuery() throws IOException {
+        assumeHistoryOf(3);
         String name = eventName("replay-fallback");
         List<Long> ids = publishMany(name, 3);
         try (EventStream stream = events(BROADCAST + "?lastEventId=" + ids.get(0), Map.of("Last-Event-ID", "abc"))) {
@@ -173,6 +177,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     @DisplayName("5.2 GET /api/broadcast: nothing is lost or doubled at the seam between replay and live, while"
             + " publishes race reconnects")
     void nothingLostOrDoubledAtTheSeam() throws Exception {
+        assumeHistoryOf(20);
         String name = eventName("seam");
         int total = 60;
         List<Long> published = Collections.synchronizedList(new ArrayList<>());
@@ -272,6 +277,7 @@ public abstract class BroadcastChecks extends CounterChecks {
     @Test
     @DisplayName("5.3 GET /api/broadcast: no gap event when nothing after L was dropped (L = oldest retained − 1)")
     void noGapWhenNothingWasDropped() throws IOException {
+        assumeHistoryOf(3);
         String name = eventName("no-gap");
         int extra = 3;
         List<Long> ids = overflowHistory(name, extra);

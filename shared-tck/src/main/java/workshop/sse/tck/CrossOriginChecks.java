@@ -47,13 +47,29 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
                 stream.abort();
             }
         }
+        try (RawHttp conn = connect()) { // 405
+            heads.add(conn.exchange(conn.head("DELETE", "/api/status", header)).head());
+        }
+        try (RawSseStream refused = openStream(BROADCAST, header, "Accept: application/json")) { // 406
+            heads.add(refused.head());
+        }
+        try (RawHttp conn = connect()) { // 413, from Content-Length, before any body is sent
+            conn.send(conn.head("POST", BROADCAST, header, "Content-Type: text/plain", "Content-Length: 70000"));
+            heads.add(conn.readHead(RawHttp.ANSWER));
+        }
+        heads.add(post(BROADCAST, "text/html", TEXT, header).head()); // 415
+        try (RawSseStream finished = openStream("/api/counter?limit=3", header, "Last-Event-ID: 5")) { // 204
+            heads.add(finished.head());
+        }
+        heads.add(post("/api/disconnect", "application/json", new byte[0], header).head()); // nothing is open now
         return heads;
     }
 
     @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
     @ValueSource(strings = {"http://localhost:5173", "http://127.0.0.1:8080", "http://localhost"})
     @DisplayName("9.1 cross-origin: an allowed Origin is echoed in Access-Control-Allow-Origin, with Vary: Origin, on"
-            + " every /api answer (streams and errors included)")
+            + " every /api answer: JSON, streams, the counter's 204, /api/disconnect's 200, and the errors 400, 404,"
+            + " 405, 406, 413 and 415 (503: see 3.7)")
     void allowedOriginIsEchoed(String origin) throws IOException {
         List<Integer> statuses = new ArrayList<>();
         for (HttpHead head : apiAnswers(origin)) {
@@ -62,8 +78,10 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
                     () -> "Access-Control-Allow-Origin in " + head.describe());
             assertTrue(head.tokens("Vary").contains("origin"), () -> "Vary: Origin in " + head.describe());
         }
-        // the answers were of the kinds meant: JSON, 404, 400, 202, 400, and two streams
-        assertEquals(List.of(200, 404, 400, 202, 400, 200, 200), statuses, "statuses of the /api answers");
+        // the answers were of the kinds meant
+        assertEquals(List.of(200, 404, 400, 202, 400, 200, 200, 405, 406, 413, 415, 204, 200), statuses,
+                "statuses of the /api answers: status, unknown path, bad interval, publish, empty publish, two streams,"
+                        + " wrong method, Accept ruled out, too large, wrong type, counter done, disconnect");
     }
 
     static Stream<Arguments> preflights() {
@@ -77,7 +95,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     @ParameterizedTest(name = "OPTIONS {0} for {1} with {2}", quoteTextArguments = false)
     @MethodSource("preflights")
     @DisplayName("9.2 cross-origin: a preflight from an allowed Origin is 204, allowing GET, POST, Content-Type and"
-            + " Last-Event-ID")
+            + " Last-Event-ID, with Vary: Origin")
     void preflightFromAllowedOrigin(String path, String method, String requestHeaders) throws IOException {
         String origin = "http://localhost:5173";
         try (RawHttp conn = connect()) {
@@ -86,6 +104,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
             HttpHead head = response.head();
             assertEquals(204, head.status(), head::describe);
             assertEquals(List.of(origin), head.headers("Access-Control-Allow-Origin"), head::describe);
+            assertTrue(head.tokens("Vary").contains("origin"), () -> "Vary: Origin on a preflight: " + head.describe());
             List<String> methods = head.tokens("Access-Control-Allow-Methods");
             assertTrue(methods.contains("get") && methods.contains("post"),
                     () -> "Access-Control-Allow-Methods must allow GET and POST: " + head.describe());

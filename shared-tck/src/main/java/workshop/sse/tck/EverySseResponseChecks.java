@@ -185,7 +185,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     }
 
     @Test
-    @DisplayName("3.7 every SSE response: beyond MAX_STREAMS open streams (counter and broadcast together) a new one"
+    @DisplayName("3.7, 9.1 every SSE response: beyond MAX_STREAMS open streams (counter and broadcast together) a new one"
             + " gets 503 with Retry-After")
     void streamsBeyondMaxStreamsGet503() throws IOException {
         int max = config().maxStreams();
@@ -204,12 +204,17 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
             }
             eventually(RawHttp.ANSWER, () -> assertEquals(max, openStreams(), "open streams in /api/status"));
             for (String target : List.of(COUNTER_IDLE, BROADCAST)) {
-                try (RawSseStream extra = RawSseStream.open(base(), "GET", target)) {
+                // from a page of an allowed origin, which must be able to read the 503 too (SPEC 9.1)
+                try (RawSseStream extra = RawSseStream.open(base(), "GET", target, "Origin: " + PAGE_ORIGIN)) {
                     RawResponse response = extra.response();
                     assertJsonError("stream " + (max + 1) + " (" + target + ")", 503, response);
                     String retryAfter = response.header("Retry-After");
                     assertTrue(retryAfter != null && isRetryAfter(retryAfter),
                             () -> "a 503 must carry Retry-After (seconds or an HTTP date), was " + retryAfter);
+                    assertEquals(List.of(PAGE_ORIGIN), response.head().headers("Access-Control-Allow-Origin"),
+                            () -> "9.1: Access-Control-Allow-Origin on the 503: " + response.describe());
+                    assertTrue(response.head().tokens("Vary").contains("origin"),
+                            () -> "9.1: Vary: Origin on the 503: " + response.describe());
                 }
             }
             // one stream goes away: once the server noticed, there is room for exactly one again

@@ -177,11 +177,12 @@ public abstract class PublishChecks extends BroadcastChecks {
                 "tab\t", "slash/x", "<b>");
     }
 
-    @Test
-    @DisplayName("6.2 POST /api/broadcast: event present but empty (?event=) is 400")
-    void emptyEventNameIs400() throws IOException {
+    @ParameterizedTest(name = "?{0}", quoteTextArguments = false)
+    @ValueSource(strings = {"event=", "event", "event&x=1", "event=a&event=b", "event=chat&event=chat"})
+    @DisplayName("6.2 POST /api/broadcast: event present but empty, present without =, or repeated, is 400")
+    void emptyMissingOrRepeatedEventNameIs400(String query) throws IOException {
         long before = lastEventId();
-        expectRefused("?event=", 400, post(BROADCAST + "?event=", "text/plain", utf8("x")), before);
+        expectRefused("?" + query, 400, post(BROADCAST + "?" + query, "text/plain", utf8("x")), before);
     }
 
     @Test
@@ -234,7 +235,9 @@ public abstract class PublishChecks extends BroadcastChecks {
                 arguments("mixed", "a\rb\r\nc\nd", "a\nb\nc\nd"),
                 arguments("CR, then CRLF", "a\r\r\nb", "a\n\nb"),
                 arguments("blank lines", "a\n\n\nb", "a\n\n\nb"),
-                arguments("trailing CRLF", "end\r\n", "end\n"));
+                arguments("trailing CRLF", "end\r\n", "end\n"),
+                arguments("trailing CR", "tail\r", "tail\n"),
+                arguments("lines that start with spaces or a tab", "  two\n\tone tab\n three\n", "  two\n\tone tab\n three\n"));
     }
 
     @ParameterizedTest(name = "{0}", quoteTextArguments = false)
@@ -251,6 +254,22 @@ public abstract class PublishChecks extends BroadcastChecks {
             SseFrame frame = nextNamed(wire, name);
             assertEquals(List.of(expected.split("\n", -1)), frame.values("data"),
                     () -> "one data: line per line of the body " + Printable.of(body) + ", was " + frame.describe());
+        }
+    }
+
+    @Test
+    @DisplayName("6.3 POST /api/broadcast: a pretty-printed application/json body arrives byte for byte (line breaks"
+            + " as LF, indents kept)")
+    void prettyPrintedJsonArrivesByteForByte() throws IOException {
+        String name = eventName("pretty");
+        String json = "{\r\n  \"name\": \"pretty\",\r\n  \"list\": [\r\n    1,\r\n\t2\r\n  ]\r\n}\r\n";
+        String expected = json.replace("\r\n", "\n");
+        try (EventStream client = events(BROADCAST)) {
+            client.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
+            RawResponse response = post(BROADCAST + "?event=" + name, "application/json", utf8(json));
+            assertEquals(202, response.status(), response::describe);
+            EventStream.Event event = client.next(PublishChecks::notPresence, RawHttp.ANSWER);
+            assertEquals(expected, event.data(), "data received for a pretty-printed JSON body");
         }
     }
 

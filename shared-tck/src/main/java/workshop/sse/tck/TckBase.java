@@ -141,6 +141,19 @@ public abstract class TckBase {
         }
     }
 
+    /** An origin the default ALLOWED_ORIGINS allows: a workshop page served on another port. */
+    protected static final String PAGE_ORIGIN = "http://localhost:5173";
+
+    /**
+     * Checks that replay need a history of at least {@code events}: skipped, saying which setting to use, against a
+     * server that keeps fewer (HISTORY_SIZE=0 keeps none, and is a valid setting).
+     */
+    protected void assumeHistoryOf(int events) {
+        int capacity = config().historyCapacity();
+        Assumptions.assumeTrue(capacity >= events, "history.capacity is " + capacity + ": this check replays up to "
+                + events + " events (start the server with HISTORY_SIZE=20 or more to run it)");
+    }
+
     /**
      * The timings the server reports. A field that is missing falls back to the SPEC's default, so that the other
      * checks still run; the status check reports the missing field.

@@ -19,7 +19,7 @@ final class Publish {
 
     static void handle(HttpServerExchange exchange, SseDemo demo, String origin) {
         Publication.Head head = demo.checkPublish(origin, UndertowServer.header(exchange, "Content-Type"),
-                contentLength(exchange), UndertowServer.query(exchange, "event"));
+                contentLength(exchange), exchange.getQueryString());
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         exchange.getRequestReceiver().receivePartialBytes((ex, piece, last) -> {
             body.writeBytes(piece);
