@@ -128,6 +128,22 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     }
 
     @Test
+    @DisplayName("4.1 GET /api/counter: without interval, the ticks are 1000 ms apart")
+    void defaultIntervalIsOneSecond() throws IOException {
+        try (RawSseStream stream = openStream("/api/counter")) {
+            assertEquals(200, stream.status(), () -> stream.head().describe());
+            SseFrame first = stream.nextEvent(RawHttp.ANSWER);
+            SseFrame second = stream.nextEvent(Duration.ofSeconds(3));
+            assertNotNull(first, "no first tick");
+            assertNotNull(second, "no second tick");
+            long apart = (second.receivedNanos() - first.receivedNanos()) / 1_000_000;
+            assertTrue(apart >= 800 && apart <= 1_500, () -> "ticks 1 and 2 came " + apart + " ms apart without"
+                    + " interval (the default is 1000)");
+            stream.abort();
+        }
+    }
+
+    @Test
     @DisplayName("4.3 GET /api/counter: after the first tick, one every interval ms")
     void ticksComeEveryInterval() throws IOException {
         int interval = 200;

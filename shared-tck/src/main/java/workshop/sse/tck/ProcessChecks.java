@@ -1,5 +1,6 @@
 package workshop.sse.tck;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,13 +51,16 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
                 arguments("RETRY_MS", "abc"),
                 arguments("HEARTBEAT_MS", "-5"),
                 arguments("HISTORY_SIZE", "lots"),
-                arguments("MAX_STREAMS", "-1"));
+                arguments("MAX_STREAMS", "-1"),
+                arguments("HOST", ""),
+                arguments("ALLOWED_ORIGINS", "http://*.evil.test"),
+                arguments("ALLOWED_ORIGINS", "localhost:8080"));
     }
 
     @ParameterizedTest(name = "{0}={1}", quoteTextArguments = false)
     @MethodSource("badSettings")
-    @DisplayName("1.2 running: a bad setting stops the server at start with one clear line naming it (non-zero exit, no"
-            + " stack trace)")
+    @DisplayName("1.2 running: a bad setting stops the server at start with exactly one line, naming it (non-zero"
+            + " exit, no stack trace)")
     void badSettingStopsTheServer(String setting, String value) throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(kitSettings());
         environment.put(setting, value);
@@ -70,6 +74,8 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
                     () -> "no line names " + setting + "; output: " + server.output());
             assertTrue(lines.stream().noneMatch(line -> line.matches("\\s+at [\\w$.]+\\(.*\\)")),
                     () -> "a stack trace is not one clear line; output: " + server.output());
+            assertEquals(1, lines.stream().filter(line -> !line.isBlank()).count(),
+                    () -> "exactly one line, naming the setting; output: " + server.output());
         }
     }
 
@@ -92,6 +98,43 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
             try (RawHttp conn = RawHttp.connect(uri)) {
                 RawResponse status = conn.exchange(conn.head("GET", "/api/status"));
                 assertEquals(200, status.status(), () -> "GET /api/status right after the ready line: " + status.describe());
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("1.1 running: with no settings but PORT=0, /api/status reports the defaults (retry 3000 ms, heartbeat"
+            + " 15000 ms, 10000 streams, a history of 1000)")
+    void defaultsApplyWhenNothingIsSet() throws Exception {
+        try (ServerProcess server = ServerProcess.start(command(), Map.of("PORT", "0"))) {
+            URI uri = awaitReady(server);
+            try (RawHttp conn = RawHttp.connect(uri)) {
+                JsonNode status = conn.exchange(conn.head("GET", "/api/status")).json();
+                assertEquals(3000, status.path("config").path("retryMs").asLong(), () -> "retryMs: " + status);
+                assertEquals(15000, status.path("config").path("heartbeatMs").asLong(), () -> "heartbeatMs: " + status);
+                assertEquals(10000, status.path("config").path("maxStreams").asLong(), () -> "maxStreams: " + status);
+                assertEquals(1000, status.path("history").path("capacity").asLong(), () -> "capacity: " + status);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("1.1 running: the flags --port N and --host ADDRESS set where the server listens, and win over PORT"
+            + " and HOST")
+    void flagsSetPortAndHostAndWin() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        List<String> command = withArguments(command(), "--port", String.valueOf(port), "--host", "127.0.0.1");
+        Map<String, String> environment = new LinkedHashMap<>(kitSettings());
+        environment.put("HOST", "0.0.0.0"); // the flags win over both
+        try (ServerProcess server = ServerProcess.start(command, environment)) {
+            URI uri = awaitReady(server);
+            assertEquals(port, uri.getPort(), () -> "the ready line names the port of --port; output: "
+                    + server.output());
+            try (RawHttp conn = RawHttp.connect(uri)) {
+                assertEquals(200, conn.exchange(conn.head("GET", "/api/status")).status());
             }
         }
     }
@@ -163,6 +206,17 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
             });
             assertEquals(List.of(), wrong);
         }
+    }
+
+    /** The command with arguments added: to the server's own command line, also when a shell runs it. */
+    private static List<String> withArguments(List<String> command, String... arguments) {
+        List<String> with = new java.util.ArrayList<>(command);
+        if (with.size() == 3 && with.get(0).equals("sh") && with.get(1).equals("-c")) {
+            with.set(2, with.get(2) + " " + String.join(" ", arguments));
+        } else {
+            with.addAll(List.of(arguments));
+        }
+        return with;
     }
 
     private static void expectFirstFrame(RawSseStream stream) throws IOException {
