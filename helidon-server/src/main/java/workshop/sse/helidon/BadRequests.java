@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
 
 /**
  * Answers for requests Helidon refuses while it parses the head, before routing. Helidon answers a head over its
@@ -28,7 +29,7 @@ final class BadRequests implements DirectHandler {
             + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VERSION_NOT_SUPPORTED = ("HTTP/1.1 505 HTTP Version Not Supported\r\n"
             + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    private static final java.util.regex.Pattern OTHER_VERSION = java.util.regex.Pattern.compile(".* HTTP/\\d\\.\\d\r");
+    private static final Pattern OTHER_VERSION = Pattern.compile(".* HTTP/\\d\\.\\d\r");
 
     /**
      * Helidon's HTTP/1 takes a connection only when its first line ends in " HTTP/1.1" ("GARBAGE", or a request
