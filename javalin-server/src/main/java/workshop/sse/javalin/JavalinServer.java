@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import workshop.sse.core.ApiError;
+import workshop.sse.core.HeadRules;
 import workshop.sse.core.Launcher;
 import workshop.sse.core.Routes;
 import workshop.sse.core.Settings;
@@ -46,8 +47,9 @@ public final class JavalinServer implements Launcher.Running {
                 // POST /api/disconnect, say) overflows it and some wait a second for their SYN to be resent.
                 connector.setAcceptQueueSize(4096);
                 // A write blocked on a client that stopped reading fails after this long; heartbeats keep live
-                // streams from ever being this idle.
-                connector.setIdleTimeout(2L * settings.heartbeatMs() + 1000);
+                // streams from ever being this idle. Never before the head deadline, though: a connection waiting
+                // for its head is HeadTimeout's, which answers 408 at 15 s (Jetty would close it without a word).
+                connector.setIdleTimeout(Math.max(2L * settings.heartbeatMs() + 1000, HeadRules.DEADLINE_MS + 5000));
                 connector.addEventListener(headTimeout);
                 return connector;
             });
