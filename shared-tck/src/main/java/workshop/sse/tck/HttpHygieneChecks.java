@@ -85,6 +85,9 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
                 "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
                 "G(T /api/status HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET api/status HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /api/status HTTQ/1.1\r\nHost: x\r\n\r\n",
+                "GET /api/status HTTP/1\r\nHost: x\r\n\r\n",
+                "GET /api/status http/1.1\r\nHost: x\r\n\r\n",
                 "\u0000GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n");
     }
 
@@ -93,6 +96,12 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @DisplayName("10.2 HTTP hygiene: a malformed request line is 400")
     void malformedRequestLineIs400(String request) throws IOException {
         expectStatus(400, request);
+    }
+
+    @Test
+    @DisplayName("10.2 HTTP hygiene: a well-formed version the server does not speak (HTTP/3.0) is 505")
+    void otherVersionIs505() throws IOException {
+        expectStatus(505, "GET /api/status HTTP/3.0\r\nHost: x\r\n\r\n");
     }
 
     static Stream<String> malformedHeaders() {
@@ -121,7 +130,8 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     }
 
     @Test
-    @DisplayName("10.3 HTTP hygiene: a request head over 8 KiB is 431 (one long header, or many); one of 7 KiB is served")
+    @DisplayName("10.3 HTTP hygiene: a request head over 8 KiB is 431 (one long header, many, or a long request line);"
+            + " one of 7 KiB is served")
     void headOver8KiBIs431() throws IOException {
         String oneLong = "X-Long: " + "a".repeat(9 * 1024);
         expectStatus(431, "GET /api/status HTTP/1.1\r\nHost: x\r\n" + oneLong + "\r\n\r\n");
@@ -130,20 +140,46 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
             many.append("X-Many-").append(i).append(": ").append("b".repeat(40)).append("\r\n");
         }
         expectStatus(431, "GET /api/status HTTP/1.1\r\nHost: x\r\n" + many + "\r\n");
+        expectStatus(431, "GET /api/status?pad=" + "d".repeat(9 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         expectStatus(200, "GET /api/status HTTP/1.1\r\nHost: x\r\nX-Fits: " + "c".repeat(7 * 1024) + "\r\n\r\n");
+        expectStatus(200, "GET /api/status?pad=" + "e".repeat(7 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+
+    @ParameterizedTest(name = "{0}", quoteTextArguments = false)
+    @ValueSource(strings = {"/api/counter?interval=60000", BROADCAST})
+    @DisplayName("10.7 HTTP hygiene: a stream request followed on its connection by another request still gets its"
+            + " stream")
+    void streamRequestWithPipelinedBytes(String target) throws IOException {
+        try (RawHttp conn = connect();
+                RawSseStream stream = RawSseStream.openFollowedBy(conn, target, conn.head("GET", "/api/status"))) {
+            assertEquals(200, stream.status(), () -> "GET " + target + " with GET /api/status pipelined after it: "
+                    + stream.head().describe());
+            SseFrame first = stream.next(RawHttp.ANSWER);
+            assertNotNull(first, "the stream ended at once");
+            assertTrue(first.has("retry"), () -> "the first frame is not retry: " + first.describe());
+            stream.abort();
+        }
     }
 
     @Test
     @DisplayName("10.4 HTTP hygiene: a connection without a complete request head 15 s after opening (or after its previous"
-            + " response) is closed, with 408 if anything is written; a stream, whose head was complete, is not")
+            + " response) gets 408 and is closed, however it drips (or stays silent); a stream, whose head was complete,"
+            + " is not")
     void slowlorisIsClosed() throws Exception {
-        // three slow clients and a stream at once, so that this check takes 15 s and not 60
+        List<SlowClient> slowClients = List.of(
+                new SlowClient("a client sending one byte every 500 ms from the start", false, Duration.ZERO),
+                new SlowClient("a client sending one byte every 500 ms after a complete request", true, Duration.ZERO),
+                new SlowClient("a silent client after a complete request", true, null),
+                new SlowClient("a client that sends nothing at all", false, null),
+                new SlowClient("a client silent for 10 s, then sending one byte every 500 ms", false,
+                        Duration.ofSeconds(10)));
+        // all at once, and a stream beside them, so that this check takes 15 s and not 75
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<String>> clients = List.of(
-                    executor.submit(() -> slowClient(false, true)),
-                    executor.submit(() -> slowClient(true, true)),
-                    executor.submit(() -> slowClient(true, false)),
-                    executor.submit(this::streamOutlivesTheHeadDeadline));
+            List<Future<String>> clients = new ArrayList<>();
+            for (SlowClient client : slowClients) {
+                clients.add(executor.submit(() -> slow(client)));
+            }
+            clients.add(executor.submit(this::streamOutlivesTheHeadDeadline));
             List<String> failures = new ArrayList<>();
             for (Future<String> client : clients) {
                 try {
@@ -160,17 +196,18 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     }
 
     /**
-     * One slow client: sends a request head a byte at a time (or nothing at all), never finishing it.
+     * A client that never completes a request head.
      *
      * @param afterResponse first complete one request on the connection, then start being slow
-     * @param dribble       send a byte every half second (otherwise: stay silent)
-     * @return what went wrong, or null
+     * @param silentFor     how long to send nothing before sending a byte every 500 ms; null: send nothing at all
      */
-    private String slowClient(boolean afterResponse, boolean dribble) throws IOException {
-        String who = (dribble ? "a client sending one byte every 500 ms" : "a silent client")
-                + (afterResponse ? " after a complete request" : " from the start");
+    private record SlowClient(String who, boolean afterResponse, Duration silentFor) {
+    }
+
+    /** @return what went wrong, or null */
+    private String slow(SlowClient client) throws IOException {
         try (RawHttp conn = connect()) {
-            if (afterResponse) {
+            if (client.afterResponse()) {
                 conn.exchange(conn.head("GET", "/api/status"));
             }
             long start = System.nanoTime();
@@ -180,7 +217,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
             int sent = 0;
             Duration giveUp = HEAD_DEADLINE.plusSeconds(5);
             while (millisSince(start) < giveUp.toMillis()) {
-                if (dribble) {
+                if (client.silentFor() != null && millisSince(start) >= client.silentFor().toMillis()) {
                     try {
                         conn.send(new byte[] {sent < partial.length ? partial[sent] : (byte) 'a'});
                         sent++;
@@ -194,15 +231,17 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
                     long after = millisSince(start);
                     String text = answer.toString(StandardCharsets.ISO_8859_1);
                     if (after > HEAD_DEADLINE.plus(HEAD_DEADLINE_SLACK).toMillis()) {
-                        return who + " was closed only after " + after + " ms";
+                        return client.who() + " was closed only after " + after + " ms";
                     }
-                    if (!text.isEmpty() && !text.startsWith("HTTP/1.1 408")) {
-                        return who + " got " + Printable.of(text) + " instead of 408 (or nothing)";
+                    if (!text.startsWith("HTTP/1.1 408")) {
+                        // the kit's socket could be written all along: the 408 must have come before the close
+                        return client.who() + " was closed after " + after + " ms with "
+                                + (text.isEmpty() ? "no answer" : Printable.of(text)) + " instead of a 408";
                     }
                     return null;
                 }
             }
-            return who + " was still connected after " + giveUp.toSeconds() + " s"
+            return client.who() + " was still connected after " + giveUp.toSeconds() + " s"
                     + (answer.size() > 0 ? " (got " + Printable.of(answer.toByteArray()) + ")" : "");
         }
     }

@@ -55,6 +55,15 @@ public final class RawSseStream implements AutoCloseable {
         return new RawSseStream(conn, method + " " + target, sent, head);
     }
 
+    /** Sends {@code GET target} and, in the same write, {@code after} (a pipelined request), then reads the head. */
+    public static RawSseStream openFollowedBy(RawHttp conn, String target, String after) throws IOException {
+        String request = conn.head("GET", target);
+        long sent = System.nanoTime();
+        conn.send(request + after);
+        HttpHead head = conn.readHead(RawHttp.ANSWER);
+        return new RawSseStream(conn, "GET " + target, sent, head);
+    }
+
     public HttpHead head() {
         return head;
     }

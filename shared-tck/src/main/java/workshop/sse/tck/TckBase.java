@@ -95,7 +95,7 @@ public abstract class TckBase {
         settings.put("PORT", "0");
         settings.put("RETRY_MS", "250");
         settings.put("HEARTBEAT_MS", "500");
-        settings.put("HISTORY_SIZE", "20");
+        settings.put("HISTORY_SIZE", "100");
         settings.put("MAX_STREAMS", "12");
         return settings;
     }
