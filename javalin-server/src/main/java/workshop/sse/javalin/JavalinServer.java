@@ -4,7 +4,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import workshop.sse.core.ApiError;
@@ -40,7 +39,8 @@ public final class JavalinServer implements Launcher.Running {
             config.startup.showJavalinBanner = false;
             config.staticFiles.add("/static", Location.CLASSPATH);
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                // Jetty's own factory, but for the status of two bad heads: see HeadErrorStatus.
+                ServerConnector connector = new ServerConnector(server, new HeadErrorStatus(http));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 // A deep accept queue: with the JDK's default of 50, a burst of reconnecting clients (after

@@ -87,7 +87,6 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
                 "GET api/status HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /api/status HTTQ/1.1\r\nHost: x\r\n\r\n",
                 "GET /api/status HTTP/1\r\nHost: x\r\n\r\n",
-                "GET /api/status http/1.1\r\nHost: x\r\n\r\n",
                 "\u0000GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n");
     }
 

@@ -80,13 +80,14 @@ public final class HostileSender {
     }
 
     /**
-     * A server error (5xx other than 501, 503 and 505, which refuse on purpose), no status line within the deadline,
-     * or an answer that is not HTTP/1.x: what no request, however bad, should get.
+     * A server error (5xx other than 501, 503 and 505, which refuse on purpose), a 414 (SPEC 10.3: a head over 8 KiB,
+     * the request line included, is 431), no status line within the deadline, or an answer that is not HTTP/1.x:
+     * what no request, however bad, should get.
      */
     static boolean isFailure(String outcome) {
         String answer = outcome.startsWith(SLOW) ? outcome.substring(SLOW.length()) : outcome;
         return answer.startsWith("5") && !List.of("501", "503", "505").contains(answer)
-                || answer.equals("timeout") || answer.equals("not-http");
+                || answer.equals("414") || answer.equals("timeout") || answer.equals("not-http");
     }
 
     /** One request on its own socket; the outcome. */

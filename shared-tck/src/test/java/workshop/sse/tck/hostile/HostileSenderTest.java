@@ -70,6 +70,12 @@ class HostileSenderTest {
     }
 
     @Test
+    void a414IsAFailureAs431IsNot() {
+        assertTrue(HostileSender.isFailure("414"), "a head over 8 KiB is 431, the request line's length included");
+        assertFalse(HostileSender.isFailure("431"));
+    }
+
+    @Test
     void aRequestThatTimesOutTwiceIsAHang() throws Exception {
         assertEquals(Map.of("timeout", 1L), send(3));
     }
