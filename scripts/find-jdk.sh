@@ -11,7 +11,7 @@ find_jdk() {
     local on_path candidate
     on_path=$(command -v java 2>/dev/null || true)
     [ -n "$on_path" ] && on_path=$(dirname "$(dirname "$(readlink -f "$on_path")")")
-    for candidate in "${JAVA_HOME:-}" "$on_path" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* \
+    for candidate in "${JAVA_HOME:-}" "$on_path" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /opt/jdk/* \
             /Library/Java/JavaVirtualMachines/*/Contents/Home "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
         if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ "$(jdk_major "$candidate")" -ge 21 ]; then
             echo "$candidate/bin/java"
