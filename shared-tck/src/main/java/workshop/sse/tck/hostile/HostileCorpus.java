@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A deterministic corpus of hostile HTTP requests: the same seed always gives the same bytes. Each request is meant
@@ -22,10 +23,36 @@ public final class HostileCorpus {
     private static final String HOST = "Host: 127.0.0.1";
     private static final String[] PATHS = {"/", "/index.html", "/api/status", "/api/broadcast", "/api/counter",
             "/nope", "/api", "/api/", "/static/app.js"};
-    // POST /api/disconnect is left out on purpose: a well-formed one would rightly close the watching subscriber.
-    private static final String[] KINDS = {"random-bytes", "truncated-head", "oversized-head", "oversized-header-line",
-            "duplicate-headers", "invalid-headers", "bad-content-length", "chunked", "pipelined", "nul-non-ascii",
-            "bad-method", "bad-target", "traversal", "huge-query", "bad-publish", "bad-version", "bad-line-endings"};
+
+    /** The kinds of request, sent in turn. POST /api/disconnect is left out on purpose: a well-formed one would rightly
+     * close the watching subscriber. */
+    private enum Kind {
+        RANDOM_BYTES("random-bytes", HostileCorpus::randomRequest),
+        TRUNCATED_HEAD("truncated-head", HostileCorpus::truncated),
+        OVERSIZED_HEAD("oversized-head", HostileCorpus::oversizedHead),
+        OVERSIZED_HEADER_LINE("oversized-header-line", HostileCorpus::oversizedHeaderLine),
+        DUPLICATE_HEADERS("duplicate-headers", HostileCorpus::duplicateHeaders),
+        INVALID_HEADERS("invalid-headers", HostileCorpus::invalidHeaders),
+        BAD_CONTENT_LENGTH("bad-content-length", HostileCorpus::badContentLength),
+        CHUNKED("chunked", HostileCorpus::chunked),
+        PIPELINED("pipelined", HostileCorpus::pipelined),
+        NUL_NON_ASCII("nul-non-ascii", HostileCorpus::nulNonAscii),
+        BAD_METHOD("bad-method", HostileCorpus::badMethod),
+        BAD_TARGET("bad-target", HostileCorpus::badTarget),
+        TRAVERSAL("traversal", HostileCorpus::traversal),
+        HUGE_QUERY("huge-query", HostileCorpus::hugeQuery),
+        BAD_PUBLISH("bad-publish", HostileCorpus::badPublish),
+        BAD_VERSION("bad-version", HostileCorpus::badVersion),
+        BAD_LINE_ENDINGS("bad-line-endings", HostileCorpus::badLineEndings);
+
+        final String label;
+        final Function<HostileCorpus, HostileRequest> generator;
+
+        Kind(String label, Function<HostileCorpus, HostileRequest> generator) {
+            this.label = label;
+            this.generator = generator;
+        }
+    }
 
     private final SplittableRandom rng;
 
@@ -36,43 +63,26 @@ public final class HostileCorpus {
     /** {@code count} hostile requests from {@code seed}. */
     public static List<HostileRequest> generate(long seed, int count) {
         HostileCorpus corpus = new HostileCorpus(seed);
+        Kind[] kinds = Kind.values();
         List<HostileRequest> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            requests.add(corpus.next(i % KINDS.length));
+            requests.add(kinds[i % kinds.length].generator.apply(corpus));
         }
         return requests;
     }
 
-    private HostileRequest next(int kind) {
-        return switch (kind) {
-            case 0 -> req(KINDS[kind], randomBytes(1 + rng.nextInt(rng.nextBoolean() ? 64 : 4096)), true);
-            case 1 -> truncated();
-            case 2 -> oversizedHead();
-            case 3 -> oversizedHeaderLine();
-            case 4 -> duplicateHeaders();
-            case 5 -> invalidHeaders();
-            case 6 -> badContentLength();
-            case 7 -> chunked();
-            case 8 -> pipelined();
-            case 9 -> nulNonAscii();
-            case 10 -> badMethod();
-            case 11 -> badTarget();
-            case 12 -> traversal();
-            case 13 -> hugeQuery();
-            case 14 -> badPublish();
-            case 15 -> badVersion();
-            default -> badLineEndings();
-        };
-    }
-
     // ---- the kinds
+
+    private HostileRequest randomRequest() {
+        return req(Kind.RANDOM_BYTES, randomBytes(1 + rng.nextInt(rng.nextBoolean() ? 64 : 4096)), true);
+    }
 
     private HostileRequest truncated() {
         byte[] whole = bytes(simpleRequest());
         int cut = 1 + rng.nextInt(whole.length - 1);
         byte[] part = new byte[cut];
         System.arraycopy(whole, 0, part, 0, cut);
-        return req("truncated-head", part, true);
+        return req(Kind.TRUNCATED_HEAD, part, true);
     }
 
     private HostileRequest oversizedHead() {
@@ -83,7 +93,7 @@ public final class HostileCorpus {
             sb.append("X-Filler-").append(i++).append(": ").append(letters(20 + rng.nextInt(200))).append("\r\n");
         }
         sb.append("\r\n");
-        return req("oversized-head", bytes(sb.toString()), rng.nextBoolean());
+        return req(Kind.OVERSIZED_HEAD, bytes(sb.toString()), rng.nextBoolean());
     }
 
     private HostileRequest oversizedHeaderLine() {
@@ -91,7 +101,7 @@ public final class HostileCorpus {
         String name = rng.nextInt(4) == 0 ? "X-" + letters(length) : "X-Long";
         String value = name.length() > 10 ? "v" : letters(length);
         String request = "GET " + pick(PATHS) + " HTTP/1.1\r\n" + HOST + "\r\n" + name + ": " + value + "\r\n\r\n";
-        return req("oversized-header-line", bytes(request), rng.nextBoolean());
+        return req(Kind.OVERSIZED_HEADER_LINE, bytes(request), rng.nextBoolean());
     }
 
     private HostileRequest duplicateHeaders() {
@@ -110,7 +120,7 @@ public final class HostileCorpus {
         String method = rng.nextBoolean() ? "GET" : "POST";
         String target = method.equals("POST") ? "/api/broadcast?event=hostile-dup" : pick(PATHS);
         String request = method + " " + target + " HTTP/1.1\r\n" + pick(variants) + "\r\n\r\nhello";
-        return req("duplicate-headers", bytes(request), true);
+        return req(Kind.DUPLICATE_HEADERS, bytes(request), true);
     }
 
     private HostileRequest invalidHeaders() {
@@ -126,7 +136,7 @@ public final class HostileCorpus {
             sb.append(pick(variants)).append("\r\n");
         }
         sb.append("\r\n");
-        return req("invalid-headers", bytes(sb.toString()), rng.nextBoolean());
+        return req(Kind.INVALID_HEADERS, bytes(sb.toString()), rng.nextBoolean());
     }
 
     private HostileRequest badContentLength() {
@@ -142,7 +152,7 @@ public final class HostileCorpus {
         String target = rng.nextBoolean() ? "/api/broadcast?event=hostile-cl" : pick(PATHS);
         String request = "POST " + target + " HTTP/1.1\r\n" + HOST + "\r\nContent-Type: text/plain\r\nContent-Length: "
                 + cl + "\r\n" + extra + "\r\nhello";
-        return req("bad-content-length", bytes(request), true);
+        return req(Kind.BAD_CONTENT_LENGTH, bytes(request), true);
     }
 
     private HostileRequest chunked() {
@@ -175,7 +185,7 @@ public final class HostileCorpus {
         String event = rng.nextInt(3) == 0 ? "" : "?event=hostile-chunked";
         String request = "POST /api/broadcast" + event + " HTTP/1.1\r\n" + HOST
                 + "\r\nContent-Type: text/plain\r\nTransfer-Encoding: " + te + "\r\n\r\n" + body;
-        return req("chunked", bytes(request), true);
+        return req(Kind.CHUNKED, bytes(request), true);
     }
 
     private HostileRequest pipelined() {
@@ -190,7 +200,7 @@ public final class HostileCorpus {
                 default -> sb.append("HEAD /nope HTTP/1.1\r\n" + HOST + "\r\n\r\n");
             }
         }
-        return req("pipelined", bytes(sb.toString()), rng.nextBoolean());
+        return req(Kind.PIPELINED, bytes(sb.toString()), rng.nextBoolean());
     }
 
     private HostileRequest nulNonAscii() {
@@ -208,9 +218,9 @@ public final class HostileCorpus {
         }
         if (rng.nextBoolean()) { // UTF-8 in the target or a header value
             String request = "GET /caf\u00e9/\u2603?q=\u00fc HTTP/1.1\r\n" + HOST + "\r\nX-Name: \u00e9t\u00e9\r\n\r\n";
-            return req("nul-non-ascii", request.getBytes(StandardCharsets.UTF_8), rng.nextBoolean());
+            return req(Kind.NUL_NON_ASCII, request.getBytes(StandardCharsets.UTF_8), rng.nextBoolean());
         }
-        return req("nul-non-ascii", whole, true);
+        return req(Kind.NUL_NON_ASCII, whole, true);
     }
 
     private HostileRequest badMethod() {
@@ -218,7 +228,7 @@ public final class HostileCorpus {
                 "PRI", "G\u0000ET", "GET\t", "\u00c9T", "POSTPOSTPOSTPOSTPOSTPOSTPOSTPOST", letters(300), "123", "-",
                 "GET GET"};
         String request = pick(methods) + " " + pick(PATHS) + " HTTP/1.1\r\n" + HOST + "\r\n\r\n";
-        return req("bad-method", bytes(request), rng.nextBoolean());
+        return req(Kind.BAD_METHOD, bytes(request), rng.nextBoolean());
     }
 
     private HostileRequest badTarget() {
@@ -230,7 +240,7 @@ public final class HostileCorpus {
                 "/API/STATUS", "/\\", "/index.html%00.js", "/" + letters(9000)};
         String request = pick(new String[] {"GET", "HEAD", "POST"}) + " " + pick(targets) + " HTTP/1.1\r\n" + HOST
                 + "\r\nContent-Length: 0\r\n\r\n";
-        return req("bad-target", bytes(request), rng.nextBoolean());
+        return req(Kind.BAD_TARGET, bytes(request), rng.nextBoolean());
     }
 
     private HostileRequest traversal() {
@@ -240,7 +250,7 @@ public final class HostileCorpus {
                 "/%c0%ae%c0%ae/etc/passwd", "/....//....//etc/passwd", "/index.html/../../..", "//etc/passwd",
                 "/%2fetc%2fpasswd", "/api/../../../etc/passwd", "/.git/config", "/..%00/etc/passwd"};
         String request = pick(new String[] {"GET", "HEAD"}) + " " + pick(targets) + " HTTP/1.1\r\n" + HOST + "\r\n\r\n";
-        return req("traversal", bytes(request), rng.nextBoolean());
+        return req(Kind.TRAVERSAL, bytes(request), rng.nextBoolean());
     }
 
     private HostileRequest hugeQuery() {
@@ -256,7 +266,7 @@ public final class HostileCorpus {
         String method = path.equals("/api/broadcast") ? "POST" : "GET";
         String request = method + " " + path + "?" + q + " HTTP/1.1\r\n" + HOST
                 + "\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\nx";
-        return req("huge-query", bytes(request), rng.nextBoolean());
+        return req(Kind.HUGE_QUERY, bytes(request), rng.nextBoolean());
     }
 
     private HostileRequest badPublish() {
@@ -309,7 +319,7 @@ public final class HostileCorpus {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(bytes(head.toString()));
         out.writeBytes(body);
-        return req("bad-publish", out.toByteArray(), true);
+        return req(Kind.BAD_PUBLISH, out.toByteArray(), true);
     }
 
     private HostileRequest badVersion() {
@@ -317,7 +327,7 @@ public final class HostileCorpus {
                 "HTTP/1.1 extra", "HTTP/", "", "HTTP/1.10", "HTTP/01.1", "HTTP/-1.1"};
         String version = pick(versions);
         String request = "GET " + pick(PATHS) + (version.isEmpty() ? "" : " " + version) + "\r\n" + HOST + "\r\n\r\n";
-        return req("bad-version", bytes(request), rng.nextBoolean());
+        return req(Kind.BAD_VERSION, bytes(request), rng.nextBoolean());
     }
 
     private HostileRequest badLineEndings() {
@@ -329,7 +339,7 @@ public final class HostileCorpus {
             case 3 -> "\r\n\r\n\r\n" + request;
             default -> request.replace("\r\n\r\n", "\r\n \r\n\r\n");
         };
-        return req("bad-line-endings", bytes(request), true);
+        return req(Kind.BAD_LINE_ENDINGS, bytes(request), true);
     }
 
     // ---- helpers
@@ -344,8 +354,8 @@ public final class HostileCorpus {
         };
     }
 
-    private HostileRequest req(String kind, byte[] bytes, boolean halfClose) {
-        return new HostileRequest(kind, bytes, halfClose);
+    private HostileRequest req(Kind kind, byte[] bytes, boolean halfClose) {
+        return new HostileRequest(kind.label, bytes, halfClose);
     }
 
     private String pick(String[] options) {
