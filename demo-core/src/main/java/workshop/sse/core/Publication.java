@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * The rules of {@code POST /api/broadcast}, checked in the order that refuses cheaply: the request head first
- * (origin, declared size, content type, event name), then the body, read no further than the limit.
+ * (declared size, content type, event name; the origin was checked before, as for every POST), then the body, read no further than the limit.
  * Every refusal is an {@link ApiError}; nothing is published unless all pass.
  */
 public final class Publication {
@@ -31,11 +31,7 @@ public final class Publication {
      * @param contentLength the declared Content-Length, or -1 when there is none (chunked)
      * @param rawQuery      the request's query as sent (still percent-encoded), or null when it has none
      */
-    public static Head checkHead(OriginPolicy origins, String origin, long contentLength, String contentType,
-                                 String rawQuery) {
-        if (!origins.allows(origin)) {
-            throw new ApiError(403, "Origin " + origin + " may not publish here; see ALLOWED_ORIGINS.");
-        }
+    public static Head checkHead(long contentLength, String contentType, String rawQuery) {
         if (contentLength > MAX_BODY_BYTES) {
             throw tooLarge();
         }

@@ -144,7 +144,8 @@ public final class SseDemo implements AutoCloseable {
 
     /** {@code POST /api/broadcast} in two steps, for a server that reads bodies without blocking: the head first. */
     public Publication.Head checkPublish(String origin, String contentType, long contentLength, String rawQuery) {
-        return Publication.checkHead(settings.allowedOrigins(), origin, contentLength, contentType, rawQuery);
+        crossOrigin.checkPost(origin);
+        return Publication.checkHead(contentLength, contentType, rawQuery);
     }
 
     /** ... then the whole body (refused with 413 when it is past the limit); returns the 202 answer's JSON. */
@@ -179,15 +180,6 @@ public final class SseDemo implements AutoCloseable {
     /** The first frame of every stream. */
     public String retryFrame() {
         return SseFrames.retry(settings.retryMs());
-    }
-
-    /** Closes every stream and stops the timers: the first step of a shutdown. */
-    public int closeAllStreams() {
-        return streams.closeAll();
-    }
-
-    public int openStreams() {
-        return streams.count(SseStream.Kind.COUNTER) + streams.count(SseStream.Kind.BROADCAST);
     }
 
     @Override

@@ -74,11 +74,6 @@ public final class SseFrames {
         return " " + String.join("\n ", lines(text));
     }
 
-    /** The text a client sees: every line break as LF. */
-    public static String normalizeLineBreaks(String text) {
-        return String.join("\n", lines(text));
-    }
-
     public static boolean isEventName(String name) {
         return name != null && EVENT_NAME.matcher(name).matches();
     }

@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PublicationTest {
 
-    private static final OriginPolicy ORIGINS = OriginPolicy.parse(OriginPolicy.DEFAULT);
     private static final Publication.Head TEXT = new Publication.Head("message", false);
     private static final Publication.Head JSON = new Publication.Head("message", true);
 
@@ -27,7 +26,7 @@ class PublicationTest {
     }
 
     private static Publication.Head head(String contentType) {
-        return Publication.checkHead(ORIGINS, null, 10, contentType, null);
+        return Publication.checkHead(10, contentType, null);
     }
 
     private static InputStream body(String text) {
@@ -65,37 +64,20 @@ class PublicationTest {
     }
 
     @Test
-    void originNotAllowedIs403() {
-        assertRefused(403, () -> Publication.checkHead(ORIGINS, "http://evil.test", 10, "text/plain", null));
-        assertRefused(403, () -> Publication.checkHead(ORIGINS, "null", 10, "text/plain", null));
-    }
-
-    @Test
-    void originIsCheckedBeforeAnythingElse() {
-        assertRefused(403, () -> Publication.checkHead(ORIGINS, "http://evil.test", 10_000_000, null, "bad name"));
-    }
-
-    @Test
-    void allowedOriginOrNoOriginMayPublish() {
-        assertEquals(TEXT, Publication.checkHead(ORIGINS, "http://localhost:5173", 10, "text/plain", null));
-        assertEquals(TEXT, Publication.checkHead(ORIGINS, null, 10, "text/plain", null));
-    }
-
-    @Test
     void declaredLengthOverTheLimitIs413BeforeTheBodyIsRead() {
-        assertRefused(413, () -> Publication.checkHead(ORIGINS, null, 65_537, "text/plain", null));
-        assertRefused(413, () -> Publication.checkHead(ORIGINS, null, Long.MAX_VALUE, "text/plain", null));
+        assertRefused(413, () -> Publication.checkHead(65_537, "text/plain", null));
+        assertRefused(413, () -> Publication.checkHead(Long.MAX_VALUE, "text/plain", null));
     }
 
     @Test
     void declaredLengthIsCheckedBeforeTheContentType() {
-        assertRefused(413, () -> Publication.checkHead(ORIGINS, null, 65_537, "image/png", null));
+        assertRefused(413, () -> Publication.checkHead(65_537, "image/png", null));
     }
 
     @Test
     void declaredLengthAtTheLimitOrChunkedPassesTheHead() {
-        assertEquals(TEXT, Publication.checkHead(ORIGINS, null, 65_536, "text/plain", null));
-        assertEquals(TEXT, Publication.checkHead(ORIGINS, null, -1, "text/plain", null));
+        assertEquals(TEXT, Publication.checkHead(65_536, "text/plain", null));
+        assertEquals(TEXT, Publication.checkHead(-1, "text/plain", null));
     }
 
     @Test
@@ -164,27 +146,27 @@ class PublicationTest {
     @ValueSource(strings = {"event=chat-1_x", "a=1&event=chat-1_x", "event=chat-1_x&b", "ev%65nt=chat%2D1_x",
             "eventx=1&event=chat-1_x"})
     void givenEventNameIsKept(String rawQuery) {
-        assertEquals("chat-1_x", Publication.checkHead(ORIGINS, null, 10, "text/plain", rawQuery).eventName());
+        assertEquals("chat-1_x", Publication.checkHead(10, "text/plain", rawQuery).eventName());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "a=1", "events=x", "lastEventId=3&x"})
     void noEventParameterIsMessage(String rawQuery) {
-        assertEquals("message", Publication.checkHead(ORIGINS, null, 10, "text/plain", rawQuery).eventName());
+        assertEquals("message", Publication.checkHead(10, "text/plain", rawQuery).eventName());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"event=", "event", "event=a&event=b", "event=a&event=a", "event&event=a", "event=bad+name",
             "event=evil%0Aid:%201", "event=%C3%A9", "event=a.b", "event=%zz"})
     void badEventNameIs400(String rawQuery) {
-        assertRefused(400, () -> Publication.checkHead(ORIGINS, null, 10, "text/plain", rawQuery));
+        assertRefused(400, () -> Publication.checkHead(10, "text/plain", rawQuery));
     }
 
     @Test
     void eventNameOfSixtyFiveCharactersIs400() {
-        assertRefused(400, () -> Publication.checkHead(ORIGINS, null, 10, "text/plain", "event=" + "e".repeat(65)));
+        assertRefused(400, () -> Publication.checkHead(10, "text/plain", "event=" + "e".repeat(65)));
         assertEquals("e".repeat(64),
-                Publication.checkHead(ORIGINS, null, 10, "text/plain", "event=" + "e".repeat(64)).eventName());
+                Publication.checkHead(10, "text/plain", "event=" + "e".repeat(64)).eventName());
     }
 
     @Test

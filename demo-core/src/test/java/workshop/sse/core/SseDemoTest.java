@@ -95,6 +95,16 @@ class SseDemoTest {
         return JSON.readTree(demo.statusJson());
     }
 
+    /** The streams open now, counter and broadcast, as GET /api/status tells them. */
+    private static int openStreams(SseDemo demo) {
+        try {
+            JsonNode streams = status(demo).get("streams");
+            return streams.get("counter").asInt() + streams.get("broadcast").asInt();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static InputStream body(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -109,7 +119,7 @@ class SseDemoTest {
         refused(406, () -> d.openCounter(false, "application/json", "50", null, "43"));
         refused(406, () -> d.openCounter(true, "text/event-stream;q=0", null, null, null));
         refused(406, () -> d.openCounter(false, "text/html", null, null, null));
-        assertEquals(1, d.openStreams());
+        assertEquals(1, openStreams(d));
     }
 
     @Test
@@ -119,7 +129,7 @@ class SseDemoTest {
         refused(400, () -> d.openCounter(false, SSE, null, null, "0"));
         refused(400, () -> d.openCounter(false, null, null, "1e3", null));
         refused(400, () -> d.openCounter(true, SSE, null, "abc", null));
-        assertEquals(0, d.openStreams());
+        assertEquals(0, openStreams(d));
     }
 
     @Test
@@ -129,7 +139,7 @@ class SseDemoTest {
         assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(false, SSE, "100", "50", "43"));
         assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(true, SSE, "43", null, "43"),
                 "HEAD answers what GET would: 204");
-        assertEquals(0, d.openStreams());
+        assertEquals(0, openStreams(d));
     }
 
     @Test
@@ -144,7 +154,7 @@ class SseDemoTest {
         SseDemo d = demo();
         assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openCounter(true, SSE, null, null, null));
         assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openCounter(true, null, "5", "100", "10"));
-        assertEquals(0, d.openStreams());
+        assertEquals(0, openStreams(d));
         assertEquals(0, status(d).get("streams").get("counter").asInt());
     }
 
@@ -160,7 +170,7 @@ class SseDemoTest {
         assertEquals("42", nextEvent(resumed).id());
         assertEquals("43", nextEvent(resumed).id());
         assertSame(SseMessage.END, resumed.outbox().take(5, TimeUnit.SECONDS));
-        assertEquals(2, d.openStreams());
+        assertEquals(2, openStreams(d));
     }
 
     // ---- openBroadcast
@@ -170,14 +180,14 @@ class SseDemoTest {
         SseDemo d = demo();
         refused(406, () -> d.openBroadcast(false, "application/json", null, null));
         refused(406, () -> d.openBroadcast(true, "*/*;q=0", null, null));
-        assertEquals(0, d.openStreams());
+        assertEquals(0, openStreams(d));
     }
 
     @Test
     void broadcastHeadIsHeadersOnlyAndSubscribesNobody() throws IOException {
         SseDemo d = demo();
         assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openBroadcast(true, SSE, "1", null));
-        assertEquals(0, d.openStreams());
+        assertEquals(0, openStreams(d));
         assertEquals(0, status(d).get("streams").get("broadcast").asInt());
         assertEquals(0, JSON.readTree(d.publish(null, "text/plain", 1, null, body("x"))).get("subscribers").asInt());
     }
@@ -210,11 +220,11 @@ class SseDemoTest {
         assertTrue(e.headers().containsKey("Retry-After"), e.headers().toString());
         assertTrue(Integer.parseInt(e.headers().get("Retry-After")) > 0);
         refused(503, () -> d.openBroadcast(false, SSE, null, null));
-        assertEquals(2, d.openStreams());
+        assertEquals(2, openStreams(d));
         counter.end(); // its writer finished: the slot is free again
-        assertEquals(1, d.openStreams());
+        assertEquals(1, openStreams(d));
         opened(d.openBroadcast(false, SSE, null, null));
-        assertEquals(2, d.openStreams());
+        assertEquals(2, openStreams(d));
     }
 
     @Test
@@ -240,7 +250,7 @@ class SseDemoTest {
             assertEquals(Outbox.Closing.CLOSED, s.outbox().closing());
             s.end(); // what each writer does once its response is over
         }
-        assertEquals(0, d.openStreams());
+        assertEquals(0, openStreams(d));
         assertEquals("{\"closed\":0}", d.disconnectAll("http://localhost:5173"));
     }
 
@@ -250,14 +260,14 @@ class SseDemoTest {
         SseStream s = opened(d.openBroadcast(false, SSE, null, null));
         refused(403, () -> d.disconnectAll("http://evil.test"));
         assertNull(s.outbox().closing());
-        assertEquals(1, d.openStreams());
+        assertEquals(1, openStreams(d));
     }
 
     @Test
-    void closeAllStreamsClosesAndCounts() throws InterruptedException {
+    void disconnectAllEndsEveryStreamAndCountsThem() throws InterruptedException {
         SseDemo d = demo();
         SseStream s = opened(d.openCounter(false, SSE, null, null, null));
-        assertEquals(1, d.closeAllStreams());
+        assertEquals("{\"closed\":1}", d.disconnectAll(null));
         assertSame(SseMessage.END, s.outbox().take(5, TimeUnit.SECONDS));
     }
 
@@ -272,7 +282,7 @@ class SseDemoTest {
         assertSame(SseMessage.END, s.outbox().take(5, TimeUnit.SECONDS));
         assertDoesNotThrow(s::end, "a writer ending its response during shutdown");
         assertTrue(s.isEnded());
-        assertEquals(0, d.openStreams());
+        assertEquals(0, openStreams(d));
     }
 
     // ---- status
@@ -334,6 +344,17 @@ class SseDemoTest {
         assertEquals("hello", events.get(0).data());
         assertEquals("chat", events.get(1).name());
         assertEquals("{\"a\":1}", events.get(1).data());
+    }
+
+    @Test
+    void aPublishFromAnOriginNotAllowedIs403BeforeAnythingElseIsChecked() {
+        SseDemo d = demo();
+        for (String origin : new String[] {"http://evil.test", "null"}) {
+            ApiError e = assertThrows(ApiError.class, () -> d.checkPublish(origin, null, 10_000_000, "bad name"));
+            assertEquals(403, e.status(), e.getMessage());
+        }
+        assertEquals("message", d.checkPublish("http://localhost:5173", "text/plain", 10, null).eventName());
+        assertEquals("message", d.checkPublish(null, "text/plain", 10, null).eventName());
     }
 
     @Test

@@ -78,12 +78,6 @@ class SseFramesTest {
     }
 
     @Test
-    void normalizedTextHasEveryLineBreakAsLf() {
-        assertEquals("a\nb\nc\n", SseFrames.normalizeLineBreaks("a\r\nb\rc\n"));
-        assertEquals("plain", SseFrames.normalizeLineBreaks("plain"));
-    }
-
-    @Test
     void injectionBodyStaysOneFrameOfDataLines() {
         String frame = SseFrames.event("12", "message", "x\n\nid: 999\nevent: evil\ndata: y");
         assertEquals(frame.length() - 2, frame.indexOf("\n\n"), "the only blank line ends the frame: " + frame);
