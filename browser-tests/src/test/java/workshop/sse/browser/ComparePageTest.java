@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import workshop.sse.core.Launcher;
+import workshop.sse.core.launch.Launcher;
 
 /** compare.html watching all four servers at once, each on its own port, from the page the first one serves. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.WebElement;
-import workshop.sse.core.Launcher;
+import workshop.sse.core.launch.Launcher;
 
 /**
  * {@code index.html} in a real browser against one server: one subclass per server names it. Every check ends by

@@ -12,8 +12,8 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import workshop.sse.core.HeadDeadlines;
-import workshop.sse.core.HeadRules;
+import workshop.sse.core.http.HeadDeadlines;
+import workshop.sse.core.http.HeadRules;
 
 /**
  * Slowloris protection Helidon lacks. Its idle sweep (idleConnectionTimeout, set in HelidonServer) closes a

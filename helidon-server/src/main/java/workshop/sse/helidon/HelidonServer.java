@@ -13,13 +13,13 @@ import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import workshop.sse.core.ApiError;
-import workshop.sse.core.HeadRules;
-import workshop.sse.core.Launcher;
-import workshop.sse.core.Routes;
-import workshop.sse.core.Settings;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.StaticFiles;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.http.ApiError;
+import workshop.sse.core.http.HeadRules;
+import workshop.sse.core.http.Routes;
+import workshop.sse.core.http.StaticFiles;
+import workshop.sse.core.launch.Launcher;
+import workshop.sse.core.launch.Settings;
 
 /** The demo on Helidon WebServer 4: routes, cross-origin headers, errors as JSON, and the static page. */
 public final class HelidonServer implements Launcher.Running {

@@ -1,6 +1,6 @@
 package workshop.sse.helidon;
 
-import workshop.sse.core.Launcher;
+import workshop.sse.core.launch.Launcher;
 
 /** {@code ./serve helidon}: the demo on Helidon WebServer. */
 public final class Main {

@@ -3,8 +3,8 @@ package workshop.sse.helidon;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseDemo.Opening;
+import workshop.sse.core.demo.SseDemo.Opening;
+import workshop.sse.core.demo.SseDemo;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503

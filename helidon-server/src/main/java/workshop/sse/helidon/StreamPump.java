@@ -8,10 +8,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseFrames;
-import workshop.sse.core.SseMessage;
-import workshop.sse.core.SseStream;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.wire.SseFrames;
+import workshop.sse.core.wire.SseMessage;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * One stream's writer: drains the stream's outbox into Helidon's {@link SseSink}, on the virtual thread Helidon

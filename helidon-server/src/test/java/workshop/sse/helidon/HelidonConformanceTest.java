@@ -3,7 +3,7 @@ package workshop.sse.helidon;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import workshop.sse.core.Settings;
+import workshop.sse.core.launch.Settings;
 import workshop.sse.tck.ServerUnderTest;
 import workshop.sse.tck.SseServerTck;
 

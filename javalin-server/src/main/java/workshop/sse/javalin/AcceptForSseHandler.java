@@ -9,7 +9,7 @@ import java.util.EnumSet;
 import java.util.Enumeration;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import workshop.sse.core.AcceptHeader;
+import workshop.sse.core.http.AcceptHeader;
 
 /**
  * Javalin's SseHandler streams only when the Accept header contains the text "text/event-stream"; for no Accept,

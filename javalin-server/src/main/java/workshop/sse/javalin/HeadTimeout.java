@@ -6,8 +6,8 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.EventsHandler;
 import org.eclipse.jetty.util.Callback;
-import workshop.sse.core.HeadDeadlines;
-import workshop.sse.core.HeadRules;
+import workshop.sse.core.http.HeadDeadlines;
+import workshop.sse.core.http.HeadRules;
 
 /**
  * Slowloris protection Jetty lacks: its idle timeout restarts with every byte, so a client dripping one byte a

@@ -6,13 +6,13 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import workshop.sse.core.ApiError;
-import workshop.sse.core.HeadRules;
-import workshop.sse.core.Launcher;
-import workshop.sse.core.Routes;
-import workshop.sse.core.Settings;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.StaticFiles;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.http.ApiError;
+import workshop.sse.core.http.HeadRules;
+import workshop.sse.core.http.Routes;
+import workshop.sse.core.http.StaticFiles;
+import workshop.sse.core.launch.Launcher;
+import workshop.sse.core.launch.Settings;
 
 /** The demo on Javalin: routes, cross-origin headers, errors as JSON, and the static page. */
 public final class JavalinServer implements Launcher.Running {

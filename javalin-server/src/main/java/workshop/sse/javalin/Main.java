@@ -1,6 +1,6 @@
 package workshop.sse.javalin;
 
-import workshop.sse.core.Launcher;
+import workshop.sse.core.launch.Launcher;
 
 /** {@code ./serve javalin}: the demo on Javalin. */
 public final class Main {

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
-import workshop.sse.core.SseStream;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseDemo.Opening;
+import workshop.sse.core.demo.SseDemo.Opening;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503

@@ -4,9 +4,9 @@ import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import workshop.sse.core.FrameBatch;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseStream;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.wire.FrameBatch;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * One stream's writer: drains the stream's outbox into the response of Javalin's {@link SseClient}, on the virtual

@@ -10,9 +10,9 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Map;
-import workshop.sse.core.ApiError;
-import workshop.sse.core.HeadRules;
-import workshop.sse.core.Json;
+import workshop.sse.core.http.ApiError;
+import workshop.sse.core.http.HeadRules;
+import workshop.sse.core.http.Json;
 
 /**
  * One client connection's HTTP, on its own virtual thread: read a head, answer, and again (keep-alive), until the

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import workshop.sse.core.HeadRules;
+import workshop.sse.core.http.HeadRules;
 
 /**
  * One request head, read by hand (RFC 9112): the request line, then header lines up to a blank line. This is the

@@ -7,9 +7,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import workshop.sse.core.Launcher;
-import workshop.sse.core.Settings;
-import workshop.sse.core.SseDemo;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.launch.Launcher;
+import workshop.sse.core.launch.Settings;
 
 /**
  * The demo on a bare {@link ServerSocket}: one virtual thread accepts, and each connection gets a virtual thread

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
-import workshop.sse.core.ApiError;
+import workshop.sse.core.http.ApiError;
 
 /**
  * A request's body as a stream that ends where the body ends, so the next request on the connection starts at

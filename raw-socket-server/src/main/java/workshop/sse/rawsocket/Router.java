@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import workshop.sse.core.ApiError;
-import workshop.sse.core.Routes;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseDemo.Opening;
-import workshop.sse.core.SseStream;
-import workshop.sse.core.StaticFiles;
+import workshop.sse.core.demo.SseDemo.Opening;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.http.ApiError;
+import workshop.sse.core.http.Routes;
+import workshop.sse.core.http.StaticFiles;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * What to answer a request, decided apart from how it is written: the API (with its cross-origin headers on every

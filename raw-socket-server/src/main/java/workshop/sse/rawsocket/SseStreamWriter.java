@@ -5,9 +5,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import workshop.sse.core.FrameBatch;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseStream;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.wire.FrameBatch;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * The SSE half: drains one stream's outbox onto its socket, on the connection's own virtual thread. Waiting for the

@@ -2,7 +2,7 @@ package workshop.sse.undertow;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.util.HeaderValues;
-import workshop.sse.core.HeadRules;
+import workshop.sse.core.http.HeadRules;
 
 /**
  * 431 for a request head over 8 KiB. Undertow's parser refuses a head past its {@code MAX_HEADER_SIZE} with a

@@ -1,6 +1,6 @@
 package workshop.sse.undertow;
 
-import workshop.sse.core.Launcher;
+import workshop.sse.core.launch.Launcher;
 
 /** {@code ./serve undertow}: the demo on Undertow. */
 public final class Main {

@@ -2,9 +2,9 @@ package workshop.sse.undertow;
 
 import io.undertow.server.HttpServerExchange;
 import java.io.ByteArrayOutputStream;
-import workshop.sse.core.ApiError;
-import workshop.sse.core.Publication;
-import workshop.sse.core.SseDemo;
+import workshop.sse.core.demo.Publication;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.http.ApiError;
 
 /**
  * {@code POST /api/broadcast} without a blocked thread. Undertow's {@code Receiver} hands the body over piece by

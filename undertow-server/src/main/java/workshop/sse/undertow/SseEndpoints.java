@@ -7,10 +7,10 @@ import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.StreamSinkConduit;
-import workshop.sse.core.ApiError;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseDemo.Opening;
-import workshop.sse.core.SseStream;
+import workshop.sse.core.demo.SseDemo.Opening;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.http.ApiError;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503

@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 import org.xnio.conduits.StreamSinkConduit;
-import workshop.sse.core.Outbox;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.SseFrames;
-import workshop.sse.core.SseMessage;
-import workshop.sse.core.SseStream;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.wire.Outbox;
+import workshop.sse.core.wire.SseFrames;
+import workshop.sse.core.wire.SseMessage;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * One stream's writer: drains the stream's outbox into Undertow's {@link ServerSentEventConnection}, driven by

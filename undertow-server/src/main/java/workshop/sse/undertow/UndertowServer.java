@@ -17,13 +17,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.xnio.Options;
-import workshop.sse.core.ApiError;
-import workshop.sse.core.HeadRules;
-import workshop.sse.core.Launcher;
-import workshop.sse.core.Routes;
-import workshop.sse.core.Settings;
-import workshop.sse.core.SseDemo;
-import workshop.sse.core.StaticFiles;
+import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.http.ApiError;
+import workshop.sse.core.http.HeadRules;
+import workshop.sse.core.http.Routes;
+import workshop.sse.core.http.StaticFiles;
+import workshop.sse.core.launch.Launcher;
+import workshop.sse.core.launch.Settings;
 
 /**
  * The demo on Undertow: one plain {@link HttpHandler} routes, adds the cross-origin headers, answers errors as JSON

@@ -2,7 +2,7 @@ package workshop.sse.undertow;
 
 import java.net.URI;
 import java.util.Map;
-import workshop.sse.core.Settings;
+import workshop.sse.core.launch.Settings;
 import workshop.sse.tck.ServerUnderTest;
 import workshop.sse.tck.hostile.HostileInputTck;
 

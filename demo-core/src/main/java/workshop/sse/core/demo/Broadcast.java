@@ -1,0 +1,190 @@
+package workshop.sse.core.demo;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import workshop.sse.core.http.Json;
+import workshop.sse.core.wire.FanOut;
+import workshop.sse.core.wire.Outbox;
+import workshop.sse.core.wire.SseMessage;
+import workshop.sse.core.wire.SseStream;
+
+/**
+ * The shared broadcast: numbered events, a bounded history to replay from, and the subscribers' outboxes.
+ * Publishing and subscribing take the same lock, so a subscriber's replay and its live events meet with
+ * nothing lost and nothing doubled, however publishes race a reconnect. Delivery only offers to outboxes,
+ * which never wait, so a slow subscriber cannot hold the lock or anyone else up.
+ */
+public final class Broadcast {
+
+    /**
+     * Presence updates are coalesced into rounds. A round costs one write per subscriber, so the more subscribers,
+     * the fewer rounds: at least 25 ms apart, and far enough apart that presence costs at most about 10,000 writes a
+     * second (one round a second at 10,000 subscribers), however fast clients come and go.
+     */
+    static final long PRESENCE_COALESCE_MS = 25;
+    static final int PRESENCE_WRITES_PER_SECOND = 10_000;
+
+    public record Published(long id, String event, int subscribers) {
+        public String json() {
+            return Json.object("id", id, "event", event, "subscribers", subscribers);
+        }
+    }
+
+    private final int capacity;
+    private final long paceLimitMs;
+    private final ScheduledExecutorService timer;
+    private final Object lock = new Object();
+    private final ArrayDeque<SseMessage.Event> history = new ArrayDeque<>();
+    private final Set<SseStream> subscribers = new LinkedHashSet<>();
+    private final AtomicBoolean presenceDue = new AtomicBoolean();
+    private long lastId;
+
+    /** A broadcast whose publishes do not wait for the fan-out: for tests that drain the outboxes themselves. */
+    public Broadcast(int capacity, ScheduledExecutorService timer) {
+        this(capacity, 0, timer);
+    }
+
+    /**
+     * @param paceLimitMs how long a publish waits, at most, for the subscribers that keep up to have written it
+     */
+    public Broadcast(int capacity, long paceLimitMs, ScheduledExecutorService timer) {
+        this.capacity = capacity;
+        this.paceLimitMs = paceLimitMs;
+        this.timer = timer;
+    }
+
+    /**
+     * Numbers the event, keeps it for replay, and hands it to every subscriber; then waits (up to the pace limit)
+     * until every subscriber that was keeping up has written it. So the answer to a publish means delivered, and
+     * a burst of publishes is paced by the fan-out instead of piling up in the outboxes (see {@link FanOut}).
+     */
+    public Published publish(String eventName, String data) {
+        FanOut fanOut = new FanOut();
+        Published published = offerToAll(eventName, data, paceLimitMs > 0 ? fanOut : null);
+        if (paceLimitMs > 0) {
+            fanOut.await(paceLimitMs);
+        }
+        return published;
+    }
+
+    private Published offerToAll(String eventName, String data, FanOut fanOut) {
+        synchronized (lock) {
+            SseMessage.Event event = new SseMessage.Event(Long.toString(lastId + 1), eventName, data);
+            lastId++;
+            if (capacity > 0) {
+                if (history.size() == capacity) {
+                    history.removeFirst();
+                }
+                history.addLast(event);
+            }
+            for (SseStream subscriber : subscribers) {
+                subscriber.outbox().offer(event, fanOut); // a full outbox closes itself; its writer ends the stream
+            }
+            return new Published(lastId, eventName, subscribers.size());
+        }
+    }
+
+    /**
+     * Adds a subscriber that resumes after {@code lastEventId} (if any): its outbox gets the gap signal when
+     * events after it were already dropped, the retained events after it, then its own presence; live events
+     * follow as they are published.
+     */
+    void subscribe(SseStream stream, OptionalLong lastEventId) {
+        synchronized (lock) {
+            if (lastEventId.isPresent()) {
+                replayInto(stream.outbox(), lastEventId.getAsLong());
+            }
+            subscribers.add(stream);
+            stream.outbox().offer(presence(subscribers.size()));
+        }
+        stream.whenEnded(() -> unsubscribe(stream));
+        presenceChanged();
+    }
+
+    private void replayInto(Outbox outbox, long after) {
+        if (after >= lastId) {
+            return; // up to date, or ahead of us: nothing to replay
+        }
+        long oldestRetained = history.isEmpty() ? lastId + 1 : Long.parseLong(history.getFirst().id());
+        long missed = oldestRetained - after - 1;
+        if (missed > 0) {
+            outbox.offerReplayed(new SseMessage.Event(null, "gap", Json.object("missed", missed)));
+        }
+        for (SseMessage.Event event : history) {
+            if (Long.parseLong(event.id()) > after) {
+                outbox.offerReplayed(event);
+            }
+        }
+    }
+
+    private void unsubscribe(SseStream stream) {
+        synchronized (lock) {
+            subscribers.remove(stream);
+        }
+        presenceChanged();
+    }
+
+    /** The count changed: send everyone the count soon, once for a whole burst of changes. */
+    private void presenceChanged() {
+        if (presenceDue.compareAndSet(false, true)) {
+            try {
+                long delay = Math.max(PRESENCE_COALESCE_MS, subscribers() * 1000L / PRESENCE_WRITES_PER_SECOND);
+                timer.schedule(this::sendPresence, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // the timer is shut down: the server is stopping, and there is nobody left to tell
+            }
+        }
+    }
+
+    private void sendPresence() {
+        presenceDue.set(false); // a change from now on schedules another round, so the last count sent is true
+        synchronized (lock) {
+            SseMessage.Event presence = presence(subscribers.size());
+            for (SseStream subscriber : subscribers) {
+                subscriber.outbox().offer(presence);
+            }
+        }
+    }
+
+    private static SseMessage.Event presence(int subscribers) {
+        return new SseMessage.Event(null, "presence", Json.object("subscribers", subscribers));
+    }
+
+    public long lastEventId() {
+        synchronized (lock) {
+            return lastId;
+        }
+    }
+
+    public int historySize() {
+        synchronized (lock) {
+            return history.size();
+        }
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int subscribers() {
+        synchronized (lock) {
+            return subscribers.size();
+        }
+    }
+
+    /** The retained events, oldest first (for tests and tools). */
+    public List<SseMessage.Event> retained() {
+        synchronized (lock) {
+            return new ArrayList<>(history);
+        }
+    }
+}
