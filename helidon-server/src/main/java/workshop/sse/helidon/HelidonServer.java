@@ -13,6 +13,7 @@ import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.http.HeadRules;
@@ -95,9 +96,9 @@ public final class HelidonServer implements Launcher.Running {
                 .head(Routes.COUNTER, streams::counter)
                 .get(Routes.BROADCAST, streams::broadcast)
                 .head(Routes.BROADCAST, streams::broadcast)
-                .post(Routes.BROADCAST, (req, res) -> json(req, res, 202, demo.publish(header(req, "Origin"),
-                        header(req, "Content-Type"), req.headers().contentLength().orElse(-1),
-                        req.query().rawValue(), req.content().inputStream())))
+                .post(Routes.BROADCAST, (req, res) -> json(req, res, 202, demo.publish(new PublishRequest(
+                        header(req, "Origin"), header(req, "Content-Type"), req.headers().contentLength().orElse(-1),
+                        req.query().rawValue()), req.content().inputStream())))
                 .post(Routes.DISCONNECT, (req, res) -> json(req, res, 200, demo.disconnectAll(header(req, "Origin"))))
                 .get(Routes.STATUS, (req, res) -> json(req, res, 200, demo.statusJson()))
                 .head(Routes.STATUS, (req, res) -> json(req, res, 200, demo.statusJson()))

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.demo.StreamRequest;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503
@@ -22,14 +23,16 @@ final class SseEndpoints {
     }
 
     void counter(ServerRequest req, ServerResponse res) {
-        answer(req, res, demo.openCounter(HelidonServer.isHead(req), HelidonServer.header(req, "Accept"),
-                HelidonServer.header(req, "Last-Event-ID"), HelidonServer.query(req, "interval"),
-                HelidonServer.query(req, "limit")));
+        answer(req, res, demo.openCounter(request(req)));
     }
 
     void broadcast(ServerRequest req, ServerResponse res) {
-        answer(req, res, demo.openBroadcast(HelidonServer.isHead(req), HelidonServer.header(req, "Accept"),
-                HelidonServer.header(req, "Last-Event-ID"), HelidonServer.query(req, "lastEventId")));
+        answer(req, res, demo.openBroadcast(request(req)));
+    }
+
+    private static StreamRequest request(ServerRequest req) {
+        return new StreamRequest(HelidonServer.isHead(req), HelidonServer.header(req, "Accept"),
+                HelidonServer.header(req, "Last-Event-ID"), name -> HelidonServer.query(req, name));
     }
 
     private void answer(ServerRequest req, ServerResponse res, Opening opening) {

@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.http.HeadRules;
@@ -72,8 +73,8 @@ public final class JavalinServer implements Launcher.Running {
             config.routes.head(Routes.COUNTER, streams::counter);
             config.routes.get(Routes.BROADCAST, streams::broadcast);
             config.routes.head(Routes.BROADCAST, streams::broadcast);
-            config.routes.post(Routes.BROADCAST, ctx -> json(ctx, 202, demo.publish(ctx.header("Origin"),
-                    ctx.header("Content-Type"), ctx.req().getContentLengthLong(), ctx.queryString(),
+            config.routes.post(Routes.BROADCAST, ctx -> json(ctx, 202, demo.publish(new PublishRequest(
+                    ctx.header("Origin"), ctx.header("Content-Type"), ctx.req().getContentLengthLong(), ctx.queryString()),
                     ctx.req().getInputStream())));
             config.routes.post(Routes.DISCONNECT, ctx -> json(ctx, 200, demo.disconnectAll(ctx.header("Origin"))));
             config.routes.get(Routes.STATUS, ctx -> json(ctx, 200, demo.statusJson()));

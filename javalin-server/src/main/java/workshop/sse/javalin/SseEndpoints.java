@@ -8,6 +8,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.core.wire.SseStream;
 
 /**
@@ -25,13 +26,16 @@ final class SseEndpoints {
     }
 
     void counter(Context ctx) {
-        answer(ctx, demo.openCounter(JavalinServer.isHead(ctx), ctx.header("Accept"), ctx.header("Last-Event-ID"),
-                ctx.queryParam("interval"), ctx.queryParam("limit")));
+        answer(ctx, demo.openCounter(request(ctx)));
     }
 
     void broadcast(Context ctx) {
-        answer(ctx, demo.openBroadcast(JavalinServer.isHead(ctx), ctx.header("Accept"), ctx.header("Last-Event-ID"),
-                ctx.queryParam("lastEventId")));
+        answer(ctx, demo.openBroadcast(request(ctx)));
+    }
+
+    private static StreamRequest request(Context ctx) {
+        return new StreamRequest(JavalinServer.isHead(ctx), ctx.header("Accept"), ctx.header("Last-Event-ID"),
+                ctx::queryParam);
     }
 
     private void answer(Context ctx, Opening opening) {

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import workshop.sse.core.demo.SseDemo.Opening;
+import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.http.Routes;
 import workshop.sse.core.http.StaticFiles;
@@ -68,12 +70,10 @@ final class Router {
             case Routes.STATUS -> json(200, cors, demo.statusJson());
             case Routes.DISCONNECT -> json(200, cors, demo.disconnectAll(origin));
             case Routes.BROADCAST -> method.equals("POST")
-                    ? json(202, cors, demo.publish(origin, request.header("Content-Type"), request.body().length(),
-                            request.rawQuery(), request.body()))
-                    : stream(cors, demo.openBroadcast(request.isHead(), request.header("Accept"),
-                            request.header("Last-Event-ID"), request.query("lastEventId")));
-            case Routes.COUNTER -> stream(cors, demo.openCounter(request.isHead(), request.header("Accept"),
-                    request.header("Last-Event-ID"), request.query("interval"), request.query("limit")));
+                    ? json(202, cors, demo.publish(new PublishRequest(origin, request.header("Content-Type"),
+                            request.body().length(), request.rawQuery()), request.body()))
+                    : stream(cors, demo.openBroadcast(streamRequest(request)));
+            case Routes.COUNTER -> stream(cors, demo.openCounter(streamRequest(request)));
             default -> throw ApiError.notFound(path);
         };
     }
@@ -107,5 +107,10 @@ final class Router {
         headers.putAll(error.headers());
         headers.putAll(JSON);
         return new Answer.Plain(error.status(), headers, error.json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static StreamRequest streamRequest(HttpRequest request) {
+        return new StreamRequest(request.isHead(), request.header("Accept"), request.header("Last-Event-ID"),
+                request::query);
     }
 }

@@ -3,6 +3,7 @@ package workshop.sse.undertow;
 import io.undertow.server.HttpServerExchange;
 import java.io.ByteArrayOutputStream;
 import workshop.sse.core.demo.Publication;
+import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
 
@@ -18,8 +19,8 @@ final class Publish {
     }
 
     static void handle(HttpServerExchange exchange, SseDemo demo, String origin) {
-        Publication.Head head = demo.checkPublish(origin, UndertowServer.header(exchange, "Content-Type"),
-                contentLength(exchange), exchange.getQueryString());
+        Publication.Head head = demo.checkPublish(new PublishRequest(origin,
+                UndertowServer.header(exchange, "Content-Type"), contentLength(exchange), exchange.getQueryString()));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         exchange.getRequestReceiver().receivePartialBytes((ex, piece, last) -> {
             body.writeBytes(piece);

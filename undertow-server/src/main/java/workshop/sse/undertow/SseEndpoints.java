@@ -9,6 +9,7 @@ import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.StreamSinkConduit;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
+import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.wire.SseStream;
 
@@ -26,15 +27,17 @@ final class SseEndpoints {
 
     void counter(HttpServerExchange exchange) throws Exception {
         refuseIfMoreBytesFollow(exchange);
-        answer(exchange, demo.openCounter(isHead(exchange), UndertowServer.header(exchange, "Accept"),
-                UndertowServer.header(exchange, "Last-Event-ID"),
-                UndertowServer.query(exchange, "interval"), UndertowServer.query(exchange, "limit")));
+        answer(exchange, demo.openCounter(request(exchange)));
     }
 
     void broadcast(HttpServerExchange exchange) throws Exception {
         refuseIfMoreBytesFollow(exchange);
-        answer(exchange, demo.openBroadcast(isHead(exchange), UndertowServer.header(exchange, "Accept"),
-                UndertowServer.header(exchange, "Last-Event-ID"), UndertowServer.query(exchange, "lastEventId")));
+        answer(exchange, demo.openBroadcast(request(exchange)));
+    }
+
+    private static StreamRequest request(HttpServerExchange exchange) {
+        return new StreamRequest(isHead(exchange), UndertowServer.header(exchange, "Accept"),
+                UndertowServer.header(exchange, "Last-Event-ID"), name -> UndertowServer.query(exchange, name));
     }
 
     private void answer(HttpServerExchange exchange, Opening opening) throws Exception {

@@ -29,18 +29,13 @@ public final class Publication {
     private Publication() {
     }
 
-    /**
-     * Checks everything that can be checked before the body is read.
-     *
-     * @param contentLength the declared Content-Length, or -1 when there is none (chunked)
-     * @param rawQuery      the request's query as sent (still percent-encoded), or null when it has none
-     */
-    public static Head checkHead(long contentLength, String contentType, String rawQuery) {
-        if (contentLength > MAX_BODY_BYTES) {
+    /** Checks everything that can be checked before the body is read. */
+    public static Head checkHead(PublishRequest request) {
+        if (request.contentLength() > MAX_BODY_BYTES) {
             throw tooLarge();
         }
-        boolean json = isJson(contentType);
-        return new Head(eventName(rawQuery), json);
+        boolean json = isJson(request.contentType());
+        return new Head(eventName(request.rawQuery()), json);
     }
 
     /**

@@ -96,14 +96,15 @@ public final class SseDemo implements AutoCloseable {
         return crossOrigin;
     }
 
-    /** {@code GET /api/counter}: {@code interval} and {@code limit} are the query values, null when absent. */
-    public Opening openCounter(boolean head, String accept, String lastEventIdHeader, String interval, String limit) {
-        requireEventStream(accept);
-        Counter.Plan plan = Counter.plan(interval, limit, EventIds.parse(lastEventIdHeader));
+    /** {@code GET /api/counter}: its query's {@code interval} and {@code limit}, and where it resumes. */
+    public Opening openCounter(StreamRequest request) {
+        requireEventStream(request.accept());
+        Counter.Plan plan = Counter.plan(request.query().apply("interval"), request.query().apply("limit"),
+                EventIds.parse(request.lastEventId()));
         if (plan.alreadyDone()) {
             return new Opening.Finished();
         }
-        if (head) {
+        if (request.head()) {
             return new Opening.HeadersOnly();
         }
         SseStream stream = admit(SseStream.Kind.COUNTER);
@@ -112,13 +113,13 @@ public final class SseDemo implements AutoCloseable {
     }
 
     /** {@code GET /api/broadcast}: the Last-Event-ID header wins over the {@code lastEventId} query value. */
-    public Opening openBroadcast(boolean head, String accept, String lastEventIdHeader, String lastEventIdQuery) {
-        requireEventStream(accept);
-        if (head) {
+    public Opening openBroadcast(StreamRequest request) {
+        requireEventStream(request.accept());
+        if (request.head()) {
             return new Opening.HeadersOnly();
         }
         SseStream stream = admit(SseStream.Kind.BROADCAST);
-        broadcast.subscribe(stream, EventIds.parse(lastEventIdHeader, lastEventIdQuery));
+        broadcast.subscribe(stream, EventIds.parse(request.lastEventId(), request.query().apply("lastEventId")));
         return new Opening.Opened(stream);
     }
 
@@ -137,23 +138,16 @@ public final class SseDemo implements AutoCloseable {
         return stream;
     }
 
-    /**
-     * {@code POST /api/broadcast}, checked head first and body last; returns the 202 answer's JSON.
-     *
-     * @param contentLength the declared length, or -1 when the body is chunked
-     * @param rawQuery      the request's query as sent (percent-encoded), null when it has none: the event name
-     *                      comes from it
-     */
-    public String publish(String origin, String contentType, long contentLength, String rawQuery, InputStream body)
-            throws IOException {
-        Publication.Head head = checkPublish(origin, contentType, contentLength, rawQuery);
+    /** {@code POST /api/broadcast}, checked head first and body last; returns the 202 answer's JSON. */
+    public String publish(PublishRequest request, InputStream body) throws IOException {
+        Publication.Head head = checkPublish(request);
         return broadcast.publish(head.eventName(), Publication.readBody(head, body)).json();
     }
 
     /** {@code POST /api/broadcast} in two steps, for a server that reads bodies without blocking: the head first. */
-    public Publication.Head checkPublish(String origin, String contentType, long contentLength, String rawQuery) {
-        crossOrigin.checkPost(origin);
-        return Publication.checkHead(contentLength, contentType, rawQuery);
+    public Publication.Head checkPublish(PublishRequest request) {
+        crossOrigin.checkPost(request.origin());
+        return Publication.checkHead(request);
     }
 
     /** ... then the whole body (refused with 413 when it is past the limit); returns the 202 answer's JSON. */

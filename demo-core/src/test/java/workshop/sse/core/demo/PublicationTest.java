@@ -28,7 +28,7 @@ class PublicationTest {
     }
 
     private static Publication.Head head(String contentType) {
-        return Publication.checkHead(10, contentType, null);
+        return Publication.checkHead(new PublishRequest(null, contentType, 10, null));
     }
 
     private static InputStream body(String text) {
@@ -67,19 +67,19 @@ class PublicationTest {
 
     @Test
     void declaredLengthOverTheLimitIs413BeforeTheBodyIsRead() {
-        assertRefused(413, () -> Publication.checkHead(65_537, "text/plain", null));
-        assertRefused(413, () -> Publication.checkHead(Long.MAX_VALUE, "text/plain", null));
+        assertRefused(413, () -> Publication.checkHead(new PublishRequest(null, "text/plain", 65_537, null)));
+        assertRefused(413, () -> Publication.checkHead(new PublishRequest(null, "text/plain", Long.MAX_VALUE, null)));
     }
 
     @Test
     void declaredLengthIsCheckedBeforeTheContentType() {
-        assertRefused(413, () -> Publication.checkHead(65_537, "image/png", null));
+        assertRefused(413, () -> Publication.checkHead(new PublishRequest(null, "image/png", 65_537, null)));
     }
 
     @Test
     void declaredLengthAtTheLimitOrChunkedPassesTheHead() {
-        assertEquals(TEXT, Publication.checkHead(65_536, "text/plain", null));
-        assertEquals(TEXT, Publication.checkHead(-1, "text/plain", null));
+        assertEquals(TEXT, Publication.checkHead(new PublishRequest(null, "text/plain", 65_536, null)));
+        assertEquals(TEXT, Publication.checkHead(new PublishRequest(null, "text/plain", -1, null)));
     }
 
     @Test
@@ -148,27 +148,27 @@ class PublicationTest {
     @ValueSource(strings = {"event=chat-1_x", "a=1&event=chat-1_x", "event=chat-1_x&b", "ev%65nt=chat%2D1_x",
             "eventx=1&event=chat-1_x"})
     void givenEventNameIsKept(String rawQuery) {
-        assertEquals("chat-1_x", Publication.checkHead(10, "text/plain", rawQuery).eventName());
+        assertEquals("chat-1_x", Publication.checkHead(new PublishRequest(null, "text/plain", 10, rawQuery)).eventName());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "a=1", "events=x", "lastEventId=3&x"})
     void noEventParameterIsMessage(String rawQuery) {
-        assertEquals("message", Publication.checkHead(10, "text/plain", rawQuery).eventName());
+        assertEquals("message", Publication.checkHead(new PublishRequest(null, "text/plain", 10, rawQuery)).eventName());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"event=", "event", "event=a&event=b", "event=a&event=a", "event&event=a", "event=bad+name",
             "event=evil%0Aid:%201", "event=%C3%A9", "event=a.b", "event=%zz"})
     void badEventNameIs400(String rawQuery) {
-        assertRefused(400, () -> Publication.checkHead(10, "text/plain", rawQuery));
+        assertRefused(400, () -> Publication.checkHead(new PublishRequest(null, "text/plain", 10, rawQuery)));
     }
 
     @Test
     void eventNameOfSixtyFiveCharactersIs400() {
-        assertRefused(400, () -> Publication.checkHead(10, "text/plain", "event=" + "e".repeat(65)));
+        assertRefused(400, () -> Publication.checkHead(new PublishRequest(null, "text/plain", 10, "event=" + "e".repeat(65))));
         assertEquals("e".repeat(64),
-                Publication.checkHead(10, "text/plain", "event=" + "e".repeat(64)).eventName());
+                Publication.checkHead(new PublishRequest(null, "text/plain", 10, "event=" + "e".repeat(64))).eventName());
     }
 
     @Test

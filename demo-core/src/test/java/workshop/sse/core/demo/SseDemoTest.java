@@ -120,30 +120,30 @@ class SseDemoTest {
     @Test
     void counterAcceptRuledOutIs406BeforeAnythingElse() {
         SseDemo d = demo("MAX_STREAMS", "1");
-        d.openCounter(false, SSE, null, null, null); // the only slot is taken
-        refused(406, () -> d.openCounter(false, "application/json", null, "bad", "bad"));
-        refused(406, () -> d.openCounter(false, "application/json", "50", null, "43"));
-        refused(406, () -> d.openCounter(true, "text/event-stream;q=0", null, null, null));
-        refused(406, () -> d.openCounter(false, "text/html", null, null, null));
+        d.openCounter(Requests.counter(false, SSE, null, null, null)); // the only slot is taken
+        refused(406, () -> d.openCounter(Requests.counter(false, "application/json", null, "bad", "bad")));
+        refused(406, () -> d.openCounter(Requests.counter(false, "application/json", "50", null, "43")));
+        refused(406, () -> d.openCounter(Requests.counter(true, "text/event-stream;q=0", null, null, null)));
+        refused(406, () -> d.openCounter(Requests.counter(false, "text/html", null, null, null)));
         assertEquals(1, openStreams(d));
     }
 
     @Test
     void counterBadQueryIs400AndOpensNothing() {
         SseDemo d = demo();
-        refused(400, () -> d.openCounter(false, SSE, null, "10", null));
-        refused(400, () -> d.openCounter(false, SSE, null, null, "0"));
-        refused(400, () -> d.openCounter(false, null, null, "1e3", null));
-        refused(400, () -> d.openCounter(true, SSE, null, "abc", null));
+        refused(400, () -> d.openCounter(Requests.counter(false, SSE, null, "10", null)));
+        refused(400, () -> d.openCounter(Requests.counter(false, SSE, null, null, "0")));
+        refused(400, () -> d.openCounter(Requests.counter(false, null, null, "1e3", null)));
+        refused(400, () -> d.openCounter(Requests.counter(true, SSE, null, "abc", null)));
         assertEquals(0, openStreams(d));
     }
 
     @Test
     void counterWithLastEventIdAtOrPastTheLimitIsFinished() {
         SseDemo d = demo();
-        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(false, SSE, "43", null, "43"));
-        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(false, SSE, "100", "50", "43"));
-        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(true, SSE, "43", null, "43"),
+        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(Requests.counter(false, SSE, "43", null, "43")));
+        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(Requests.counter(false, SSE, "100", "50", "43")));
+        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(Requests.counter(true, SSE, "43", null, "43")),
                 "HEAD answers what GET would: 204");
         assertEquals(0, openStreams(d));
     }
@@ -151,15 +151,15 @@ class SseDemoTest {
     @Test
     void counterInvalidLastEventIdCountsAsNone() throws InterruptedException {
         SseDemo d = demo();
-        SseStream s = opened(d.openCounter(false, SSE, "43x", "50", "43"));
+        SseStream s = opened(d.openCounter(Requests.counter(false, SSE, "43x", "50", "43")));
         assertEquals("1", nextEvent(s).id());
     }
 
     @Test
     void counterHeadIsHeadersOnlyAndOpensNoStream() throws IOException {
         SseDemo d = demo();
-        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openCounter(true, SSE, null, null, null));
-        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openCounter(true, null, "5", "100", "10"));
+        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openCounter(Requests.counter(true, SSE, null, null, null)));
+        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openCounter(Requests.counter(true, null, "5", "100", "10")));
         assertEquals(0, openStreams(d));
         assertEquals(0, status(d).get("streams").get("counter").asInt());
     }
@@ -167,12 +167,12 @@ class SseDemoTest {
     @Test
     void counterOpensAndTicksFromOneOrAfterTheLastEventId() throws InterruptedException {
         SseDemo d = demo();
-        SseStream fresh = opened(d.openCounter(false, SSE, null, null, null));
+        SseStream fresh = opened(d.openCounter(Requests.counter(false, SSE, null, null, null)));
         assertEquals(SseStream.Kind.COUNTER, fresh.kind());
         SseMessage.Event first = nextEvent(fresh);
         assertEquals("1", first.id());
         assertEquals("tick", first.name());
-        SseStream resumed = opened(d.openCounter(false, "*/*", "41", "50", "43"));
+        SseStream resumed = opened(d.openCounter(Requests.counter(false, "*/*", "41", "50", "43")));
         assertEquals("42", nextEvent(resumed).id());
         assertEquals("43", nextEvent(resumed).id());
         assertSame(SseMessage.END, resumed.outbox().take(5, TimeUnit.SECONDS));
@@ -184,32 +184,32 @@ class SseDemoTest {
     @Test
     void broadcastAcceptRuledOutIs406EvenForHead() {
         SseDemo d = demo();
-        refused(406, () -> d.openBroadcast(false, "application/json", null, null));
-        refused(406, () -> d.openBroadcast(true, "*/*;q=0", null, null));
+        refused(406, () -> d.openBroadcast(Requests.broadcast(false, "application/json", null, null)));
+        refused(406, () -> d.openBroadcast(Requests.broadcast(true, "*/*;q=0", null, null)));
         assertEquals(0, openStreams(d));
     }
 
     @Test
     void broadcastHeadIsHeadersOnlyAndSubscribesNobody() throws IOException {
         SseDemo d = demo();
-        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openBroadcast(true, SSE, "1", null));
+        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openBroadcast(Requests.broadcast(true, SSE, "1", null)));
         assertEquals(0, openStreams(d));
         assertEquals(0, status(d).get("streams").get("broadcast").asInt());
-        assertEquals(0, JSON.readTree(d.publish(null, "text/plain", 1, null, body("x"))).get("subscribers").asInt());
+        assertEquals(0, JSON.readTree(d.publish(new PublishRequest(null, "text/plain", 1, null), body("x"))).get("subscribers").asInt());
     }
 
     @Test
     void broadcastReplaysAfterTheHeaderIdOrElseTheQueryId() throws Exception {
         SseDemo d = demo();
         for (int i = 0; i < 4; i++) {
-            d.publish(null, "text/plain", -1, null, body("m" + i));
+            d.publish(new PublishRequest(null, "text/plain", -1, null), body("m" + i));
         }
-        SseStream byHeader = opened(d.openBroadcast(false, SSE, "2", "0"));
+        SseStream byHeader = opened(d.openBroadcast(Requests.broadcast(false, SSE, "2", "0")));
         assertEquals(SseStream.Kind.BROADCAST, byHeader.kind());
         assertEquals(List.of("3", "4"), nextIds(byHeader, 2));
-        SseStream byQuery = opened(d.openBroadcast(false, SSE, "two", "1"));
+        SseStream byQuery = opened(d.openBroadcast(Requests.broadcast(false, SSE, "two", "1")));
         assertEquals(List.of("2", "3", "4"), nextIds(byQuery, 3));
-        SseStream noId = opened(d.openBroadcast(false, SSE, null, "-1"));
+        SseStream noId = opened(d.openBroadcast(Requests.broadcast(false, SSE, null, "-1")));
         SseMessage.Event presence = nextEvent(noId);
         assertEquals("presence", presence.name());
         assertEquals("{\"subscribers\":3}", presence.data());
@@ -220,25 +220,25 @@ class SseDemoTest {
     @Test
     void beyondMaxStreamsCounterAndBroadcastTogetherGet503WithRetryAfter() {
         SseDemo d = demo("MAX_STREAMS", "2");
-        SseStream counter = opened(d.openCounter(false, SSE, null, null, null));
-        opened(d.openBroadcast(false, SSE, null, null));
-        ApiError e = refused(503, () -> d.openCounter(false, SSE, null, null, null));
+        SseStream counter = opened(d.openCounter(Requests.counter(false, SSE, null, null, null)));
+        opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
+        ApiError e = refused(503, () -> d.openCounter(Requests.counter(false, SSE, null, null, null)));
         assertTrue(e.headers().containsKey("Retry-After"), e.headers().toString());
         assertTrue(Integer.parseInt(e.headers().get("Retry-After")) > 0);
-        refused(503, () -> d.openBroadcast(false, SSE, null, null));
+        refused(503, () -> d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
         assertEquals(2, openStreams(d));
         counter.end(); // its writer finished: the slot is free again
         assertEquals(1, openStreams(d));
-        opened(d.openBroadcast(false, SSE, null, null));
+        opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
         assertEquals(2, openStreams(d));
     }
 
     @Test
     void headAndFinishedNeedNoSlot() {
         SseDemo d = demo("MAX_STREAMS", "1");
-        opened(d.openBroadcast(false, SSE, null, null));
-        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openBroadcast(true, SSE, null, null));
-        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(false, SSE, "5", null, "5"));
+        opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
+        assertInstanceOf(SseDemo.Opening.HeadersOnly.class, d.openBroadcast(Requests.broadcast(true, SSE, null, null)));
+        assertInstanceOf(SseDemo.Opening.Finished.class, d.openCounter(Requests.counter(false, SSE, "5", null, "5")));
     }
 
     // ---- disconnect
@@ -247,9 +247,9 @@ class SseDemoTest {
     void disconnectAllClosesEveryStreamAndCountsThem() throws Exception {
         SseDemo d = demo();
         List<SseStream> streams = List.of(
-                opened(d.openCounter(false, SSE, null, null, null)),
-                opened(d.openCounter(false, SSE, null, null, null)),
-                opened(d.openBroadcast(false, SSE, null, null)));
+                opened(d.openCounter(Requests.counter(false, SSE, null, null, null))),
+                opened(d.openCounter(Requests.counter(false, SSE, null, null, null))),
+                opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null))));
         assertEquals("{\"closed\":3}", d.disconnectAll(null));
         for (SseStream s : streams) {
             assertSame(SseMessage.END, s.outbox().take(5, TimeUnit.SECONDS), "no final event, just the end");
@@ -263,7 +263,7 @@ class SseDemoTest {
     @Test
     void disconnectFromAForeignOriginIs403AndClosesNothing() {
         SseDemo d = demo();
-        SseStream s = opened(d.openBroadcast(false, SSE, null, null));
+        SseStream s = opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
         refused(403, () -> d.disconnectAll("http://evil.test"));
         assertNull(s.outbox().closing());
         assertEquals(1, openStreams(d));
@@ -272,7 +272,7 @@ class SseDemoTest {
     @Test
     void disconnectAllEndsEveryStreamAndCountsThem() throws InterruptedException {
         SseDemo d = demo();
-        SseStream s = opened(d.openCounter(false, SSE, null, null, null));
+        SseStream s = opened(d.openCounter(Requests.counter(false, SSE, null, null, null)));
         assertEquals("{\"closed\":1}", d.disconnectAll(null));
         assertSame(SseMessage.END, s.outbox().take(5, TimeUnit.SECONDS));
     }
@@ -280,7 +280,7 @@ class SseDemoTest {
     @Test
     void streamEndingAfterShutdownDoesNotThrow() throws Exception {
         SseDemo d = demo();
-        SseStream s = opened(d.openBroadcast(false, SSE, null, null));
+        SseStream s = opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
         // own presence, then the coalesced round: after it no presence round is pending
         assertEquals("presence", nextEvent(s).name());
         assertEquals("presence", nextEvent(s).name());
@@ -296,11 +296,11 @@ class SseDemoTest {
     @Test
     void statusJsonHasEveryField() throws Exception {
         SseDemo d = demo("RETRY_MS", "1234", "HEARTBEAT_MS", "5678", "MAX_STREAMS", "9", "HISTORY_SIZE", "2");
-        opened(d.openCounter(false, SSE, null, null, null));
-        opened(d.openBroadcast(false, SSE, null, null));
-        opened(d.openBroadcast(false, SSE, null, null));
+        opened(d.openCounter(Requests.counter(false, SSE, null, null, null)));
+        opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
+        opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
         for (int i = 0; i < 3; i++) {
-            d.publish(null, "text/plain", -1, null, body("x"));
+            d.publish(new PublishRequest(null, "text/plain", -1, null), body("x"));
         }
         JsonNode status = status(d);
         assertEquals("test-server", status.get("server").asText());
@@ -332,11 +332,11 @@ class SseDemoTest {
     @Test
     void publishAnswersIdEventAndSubscribersAndDelivers() throws Exception {
         SseDemo d = demo();
-        SseStream s = opened(d.openBroadcast(false, SSE, null, null));
+        SseStream s = opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
         assertEquals("{\"id\":1,\"event\":\"message\",\"subscribers\":1}",
-                d.publish("http://localhost:5173", "text/plain; charset=UTF-8", 5, null, body("hello")));
+                d.publish(new PublishRequest("http://localhost:5173", "text/plain; charset=UTF-8", 5, null), body("hello")));
         assertEquals("{\"id\":2,\"event\":\"chat\",\"subscribers\":1}",
-                d.publish(null, "application/json", -1, "event=chat", body("{\"a\":1}")));
+                d.publish(new PublishRequest(null, "application/json", -1, "event=chat"), body("{\"a\":1}")));
         List<SseMessage.Event> events = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (events.size() < 2 && System.nanoTime() < deadline) {
@@ -356,19 +356,19 @@ class SseDemoTest {
     void aPublishFromAnOriginNotAllowedIs403BeforeAnythingElseIsChecked() {
         SseDemo d = demo();
         for (String origin : new String[] {"http://evil.test", "null"}) {
-            ApiError e = assertThrows(ApiError.class, () -> d.checkPublish(origin, null, 10_000_000, "bad name"));
+            ApiError e = assertThrows(ApiError.class, () -> d.checkPublish(new PublishRequest(origin, null, 10_000_000, "bad name")));
             assertEquals(403, e.status(), e.getMessage());
         }
-        assertEquals("message", d.checkPublish("http://localhost:5173", "text/plain", 10, null).eventName());
-        assertEquals("message", d.checkPublish(null, "text/plain", 10, null).eventName());
+        assertEquals("message", d.checkPublish(new PublishRequest("http://localhost:5173", "text/plain", 10, null)).eventName());
+        assertEquals("message", d.checkPublish(new PublishRequest(null, "text/plain", 10, null)).eventName());
     }
 
     @Test
     void twoStepPublishChecksTheHeadThenTheWholeBody() throws Exception {
         SseDemo d = demo();
-        Publication.Head head = d.checkPublish(null, "application/json", -1, "event=chat");
+        Publication.Head head = d.checkPublish(new PublishRequest(null, "application/json", -1, "event=chat"));
         assertEquals("{\"id\":1,\"event\":\"chat\",\"subscribers\":0}", d.publish(head, "[1]".getBytes(UTF_8)));
-        assertEquals(415, assertThrows(ApiError.class, () -> d.checkPublish(null, "text/html", 1, null)).status());
+        assertEquals(415, assertThrows(ApiError.class, () -> d.checkPublish(new PublishRequest(null, "text/html", 1, null))).status());
         assertEquals(413, assertThrows(ApiError.class, () -> d.publish(head, new byte[65_537])).status());
         assertEquals(400, assertThrows(ApiError.class, () -> d.publish(head, "[1".getBytes(UTF_8))).status());
         assertEquals(1, status(d).get("lastEventId").asLong());
@@ -377,24 +377,24 @@ class SseDemoTest {
     @Test
     void refusedPublishChangesNothing() throws Exception {
         SseDemo d = demo();
-        d.publish(null, "text/plain", -1, null, body("first"));
-        SseStream s = opened(d.openBroadcast(false, SSE, null, null));
+        d.publish(new PublishRequest(null, "text/plain", -1, null), body("first"));
+        SseStream s = opened(d.openBroadcast(Requests.broadcast(false, SSE, null, null)));
         byte[] invalidUtf8 = {(byte) 0xC3, (byte) 0x28};
         List<Executable> refusals = List.of(
-                () -> d.publish("http://evil.test", "text/plain", 1, null, body("x")),
-                () -> d.publish(null, "text/plain", 65_537, null, body("x")),
-                () -> d.publish(null, "text/plain", -1, null, new ByteArrayInputStream(new byte[70_000])),
-                () -> d.publish(null, null, 1, null, body("x")),
-                () -> d.publish(null, "text/html", 1, null, body("x")),
-                () -> d.publish(null, "text/plain; charset=latin1", 1, null, body("x")),
-                () -> d.publish(null, "text/plain", 1, "event=", body("x")),
-                () -> d.publish(null, "text/plain", 1, "event", body("x")),
-                () -> d.publish(null, "text/plain", 1, "event=a&event=b", body("x")),
-                () -> d.publish(null, "text/plain", 1, "event=bad+name", body("x")),
-                () -> d.publish(null, "text/plain", 0, null, body("")),
-                () -> d.publish(null, "text/plain", 2, null, new ByteArrayInputStream(invalidUtf8)),
-                () -> d.publish(null, "application/json", 4, null, body("{} x")),
-                () -> d.publish(null, "application/json", 1, null, body(" ")));
+                () -> d.publish(new PublishRequest("http://evil.test", "text/plain", 1, null), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain", 65_537, null), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain", -1, null), new ByteArrayInputStream(new byte[70_000])),
+                () -> d.publish(new PublishRequest(null, null, 1, null), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/html", 1, null), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain; charset=latin1", 1, null), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain", 1, "event="), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain", 1, "event"), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain", 1, "event=a&event=b"), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain", 1, "event=bad+name"), body("x")),
+                () -> d.publish(new PublishRequest(null, "text/plain", 0, null), body("")),
+                () -> d.publish(new PublishRequest(null, "text/plain", 2, null), new ByteArrayInputStream(invalidUtf8)),
+                () -> d.publish(new PublishRequest(null, "application/json", 4, null), body("{} x")),
+                () -> d.publish(new PublishRequest(null, "application/json", 1, null), body(" ")));
         for (Executable refusal : refusals) {
             assertThrows(ApiError.class, refusal);
         }
@@ -425,14 +425,14 @@ class SseDemoTest {
         assertEquals("https://workshop.example", d.settings().allowedOrigins().toString());
         assertEquals("https://workshop.example",
                 d.crossOrigin().headersFor("https://workshop.example").get("Access-Control-Allow-Origin"));
-        refused(403, () -> d.publish("http://localhost:5173", "text/plain", 1, null, body("x")));
+        refused(403, () -> d.publish(new PublishRequest("http://localhost:5173", "text/plain", 1, null), body("x")));
     }
 
     @Test
     void aSilentStreamGetsAHeartbeatWithinEveryHeartbeatPeriodAndABusyOneNone() throws Exception {
         SseDemo demo = demo("HEARTBEAT_MS", "200");
-        SseStream silent = opened(demo.openCounter(false, SSE, null, "60000", null));
-        SseStream busy = opened(demo.openCounter(false, SSE, null, "50", null));
+        SseStream silent = opened(demo.openCounter(Requests.counter(false, SSE, null, "60000", null)));
+        SseStream busy = opened(demo.openCounter(Requests.counter(false, SSE, null, "50", null)));
         long last = System.nanoTime();
         long worstGapMs = 0;
         int heartbeats = 0;
