@@ -1,116 +1,153 @@
 package workshop.sse.helidon;
 
-import io.helidon.common.buffers.BufferData;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1ConnectionListener;
-import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.function.Consumer;
 import workshop.sse.core.http.HeadDeadlines;
 import workshop.sse.core.http.HeadRules;
 
 /**
- * Slowloris protection Helidon lacks. Its idle sweep (idleConnectionTimeout, set in HelidonServer) closes a
- * connection that has waited 15 s for a request line, but its clock restarts when the request line is complete,
- * and it never interrupts a connection reading headers: a client dripping its head a byte every half second
- * completes the request line after 13 s, then drips headers forever. Here a connection whose head is not
- * complete 15 s after its first bytes (or after its previous response) gets 408 and is closed: the shared
- * {@link HeadDeadlines} keeps the time, and this class tells it what happens on Helidon's connections.
- * Helidon has no hook for "connection opened", so a connection selector that never selects notes when the first
- * bytes arrive (on the connection's own virtual thread); the HTTP/1 listener hears the request line and the end
- * of the head; a routing filter hears when each response is sent.
+ * Slowloris protection Helidon lacks (SPEC 10.4): a connection whose head is not complete 15 s after it was
+ * accepted (or after its previous response) gets 408 and is closed. Helidon's own idle sweep cannot do it: it
+ * only sees a connection once a protocol has been picked from its first bytes (a silent one is never swept), it
+ * never interrupts a head that is being read (a drip of headers goes on forever), and it closes without a word.
+ * The shared {@link HeadDeadlines} keeps the time; this class tells it what happens on Helidon's connections.
+ * Helidon has no "connection accepted" hook, but its listener hands every accepted socket to the connection
+ * options' {@code configureSocket} before anything reads from it: {@link #acceptWatcher()} starts the clock there.
+ * The HTTP/1 listener hears the end of each head; a routing filter hears when each response is sent.
  */
 final class HeadTimeout implements Http1ConnectionListener {
 
-    /** By connection id (ConnectionContext.childSocketId(), which is ServerRequest.socketId()). */
-    private final HeadDeadlines<String, ConnectionContext> deadlines =
-            new HeadDeadlines<>(HeadTimeout::expire, HeadTimeout::isOpen);
-    /** When each connection thread saw its first bytes, until its first request line arrives. */
-    private final Map<Thread, Long> firstBytes = new ConcurrentHashMap<>();
-
-    HeadTimeout() {
-        deadlines.alsoOnEverySweep(() -> firstBytes.keySet().removeIf(thread -> !thread.isAlive()));
-    }
+    /**
+     * By the client's address and port: no two open connections share it, and the accepted socket, Helidon's
+     * connection and each request all know it.
+     */
+    private final HeadDeadlines<SocketAddress, SocketChannel> deadlines =
+            new HeadDeadlines<>(HeadTimeout::expire, SocketChannel::isOpen);
 
     void stop() {
         deadlines.close();
     }
 
-    /** Asked first about every new connection's first bytes; always declines, so HTTP/1 takes the connection. */
-    ServerConnectionSelector firstBytesWatcher() {
-        return new ServerConnectionSelector() {
-            @Override
-            public int bytesToIdentifyConnection() {
-                return 0;
-            }
-
-            @Override
-            public Support supports(BufferData request) {
-                firstBytes.putIfAbsent(Thread.currentThread(), System.nanoTime());
-                return Support.UNSUPPORTED;
-            }
-
-            @Override
-            public Set<String> supportedApplicationProtocols() {
-                return Set.of();
-            }
-
-            @Override
-            public ServerConnection connection(ConnectionContext ctx) {
-                throw new UnsupportedOperationException("never selected");
-            }
-        };
+    /** Helidon's default connection options, plus a look at each connection the moment it is accepted. */
+    SocketOptions acceptWatcher() {
+        return new AcceptWatcher(SocketOptions.create(), this::accepted);
     }
 
-    @Override
-    public void prologue(ConnectionContext connection, HttpPrologue prologue) { // a request line arrived
-        Long first = firstBytes.remove(Thread.currentThread());
-        deadlines.opened(connection.childSocketId(), connection, first != null ? first : System.nanoTime());
+    private void accepted(SocketChannel channel) {
+        try {
+            SocketAddress client = channel.getRemoteAddress();
+            deadlines.forget(client); // an earlier connection from this address and port, closed but not yet swept
+            deadlines.opened(client, channel, System.nanoTime());
+        } catch (IOException e) {
+            // closed already: Helidon finds out on its own
+        }
     }
 
     @Override
     public void headers(ConnectionContext connection, Headers headers) { // the head is complete
-        deadlines.headComplete(connection.childSocketId());
+        deadlines.headComplete(connection.remotePeer().address());
     }
 
     /** From the routing filter: once this response is sent, the connection waits for its next head. */
     void watch(ServerRequest req, ServerResponse res) {
-        String id = req.socketId();
-        res.whenSent(() -> deadlines.answered(id));
+        SocketAddress client = req.remotePeer().address();
+        res.whenSent(() -> deadlines.answered(client));
     }
 
-    /** Closes the request's connection now (the request API has no handle on it; the listener's context has). */
+    /** Closes the request's connection now (the request API has no handle on it; the accepted socket is one). */
     void closeConnection(ServerRequest req) {
-        ConnectionContext connection = deadlines.forget(req.socketId());
-        if (connection != null) {
-            connection.serverSocket().close();
+        SocketChannel channel = deadlines.forget(req.remotePeer().address());
+        if (channel != null) {
+            close(channel);
         }
     }
 
-    private static void expire(ConnectionContext connection) {
+    private static void expire(SocketChannel channel) {
+        // On a thread of its own: a client that reads nothing could block the write, and the sweep must go on.
+        Thread.startVirtualThread(() -> {
+            try {
+                channel.write(ByteBuffer.wrap(HeadRules.requestTimeoutAnswer()));
+            } catch (IOException e) {
+                // closed meanwhile: nothing to tell
+            }
+            close(channel);
+        });
+    }
+
+    /** As Helidon closes its own sockets: the end of output first, so what was written arrives before the close. */
+    private static void close(SocketChannel channel) {
         try {
-            connection.dataWriter().writeNow(BufferData.create(HeadRules.requestTimeoutAnswer()));
-        } catch (RuntimeException e) {
-            // already closed: nothing to tell
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // already closed
         }
         try {
-            connection.serverSocket().close();
-        } catch (RuntimeException e) {
+            channel.close(); // Helidon's reader, blocked on this connection, fails and ends it
+        } catch (IOException e) {
             // already closed
         }
     }
 
-    private static boolean isOpen(ConnectionContext connection) {
-        try {
-            return connection.serverSocket().isConnected();
-        } catch (RuntimeException e) {
-            return false;
+    /** Helidon's connection options as they are, and a call with each accepted socket. */
+    private record AcceptWatcher(SocketOptions options, Consumer<SocketChannel> onAccept) implements SocketOptions {
+
+        @Override
+        public void configureSocket(SocketChannel channel) {
+            options.configureSocket(channel);
+            onAccept.accept(channel);
+        }
+
+        @Override
+        public Map<SocketOption<?>, Object> socketOptions() {
+            return options.socketOptions();
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return options.connectTimeout();
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return options.readTimeout();
+        }
+
+        @Override
+        public Optional<Integer> socketReceiveBufferSize() {
+            return options.socketReceiveBufferSize();
+        }
+
+        @Override
+        public Optional<Integer> socketSendBufferSize() {
+            return options.socketSendBufferSize();
+        }
+
+        @Override
+        public boolean socketReuseAddress() {
+            return options.socketReuseAddress();
+        }
+
+        @Override
+        public boolean socketKeepAlive() {
+            return options.socketKeepAlive();
+        }
+
+        @Override
+        public boolean tcpNoDelay() {
+            return options.tcpNoDelay();
         }
     }
 }

@@ -12,7 +12,6 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
@@ -54,11 +53,10 @@ public final class HelidonServer implements Launcher.Running {
                 // Every response's output is buffered (4 KiB by default), for a stream as long as it lives; an SSE
                 // sink flushes each event anyway.
                 .writeBufferSize(512)
-                // Helidon's own idle sweep closes a connection that has been waiting for a request line this long
-                // (silent clients); HeadTimeout adds what it misses: clients that drip a head byte by byte.
-                .idleConnectionTimeout(Duration.ofMillis(HeadRules.DEADLINE_MS))
-                .idleConnectionPeriod(Duration.ofSeconds(1))
-                .addConnectionSelector(headTimeout.firstBytesWatcher())
+                // HeadTimeout: 408 for a head not complete 15 s after the accept (or the previous response). It
+                // starts the clock when Helidon configures each accepted socket. Helidon's own idle sweep keeps its
+                // default (5 minutes): set to 15 s, it would close a kept-alive connection, silently, before the 408.
+                .connectionOptions(headTimeout.acceptWatcher())
                 .addConnectionSelector(BadRequests.otherVersions())
                 .addConnectionSelector(BadRequests.unclaimedConnections())
                 .addProtocol(Http1Config.builder()
