@@ -9,8 +9,11 @@ import java.util.Map;
  *
  * <pre>{@code
  * class JavalinConformanceTest extends SseServerTck {
- *     protected ServerUnderTest startServer(Map<String, String> settings) { return JavalinServer.start(Settings.fromEnv(settings)); }
- *     protected List<String> launchCommand() { return javaCommand("workshop.sse.javalin.Main"); }
+ *     protected ServerUnderTest startServer(Map<String, String> settings) {
+ *         JavalinServer server = JavalinServer.start(Settings.fromEnv(settings));
+ *         return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+ *     }
+ *     protected List<String> launchCommand() { return javaCommand(Main.class.getName()); }
  * }
  * }</pre>
  *
