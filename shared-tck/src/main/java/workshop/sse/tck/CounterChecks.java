@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
+import static workshop.sse.tck.CheckHelpers.assertEventStreamHeaders;
+import static workshop.sse.tck.CheckHelpers.assertJsonError;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,14 +31,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** SPEC "GET /api/counter": the per-connection counter stream. */
-public abstract class CounterChecks extends EverySseResponseChecks {
+public interface CounterChecks extends TckContext {
 
     @ParameterizedTest(name = "GET /api/counter?{0}", quoteTextArguments = false)
     @ValueSource(strings = {"interval=49", "interval=60001", "interval=0", "interval=-100", "interval=abc",
             "interval=", "interval=1.5", "interval=99999999999999999999", "limit=0", "limit=1000001", "limit=-1",
             "limit=abc", "limit=", "limit=2.5", "limit=99999999999999999999"})
     @DisplayName("4.1 GET /api/counter: interval (50..60000) or limit (1..1000000) out of range or not a number is 400")
-    void badIntervalOrLimitIs400(String query) throws IOException {
+    default void badIntervalOrLimitIs400(String query) throws IOException {
         // on a raw socket: a server that wrongly streams must not make this check wait for the stream's end
         try (RawSseStream stream = openStream("/api/counter?" + query)) {
             assertJsonError("GET /api/counter?" + query, 400, stream.response());
@@ -46,7 +48,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     @ParameterizedTest(name = "GET /api/counter?{0}", quoteTextArguments = false)
     @ValueSource(strings = {"interval=50", "interval=60000", "limit=1", "limit=1000000", "interval=1000&limit=1000000"})
     @DisplayName("4.1 GET /api/counter: the bounds of interval (50, 60000) and limit (1, 1000000) are accepted")
-    void boundsAreAccepted(String query) throws IOException {
+    default void boundsAreAccepted(String query) throws IOException {
         try (RawSseStream stream = openStream("/api/counter?" + query)) {
             assertEquals(200, stream.status(), () -> "GET /api/counter?" + query + ": " + stream.head().describe());
             assertEventStreamHeaders(stream.head(), "GET /api/counter?" + query);
@@ -56,7 +58,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
 
     @Test
     @DisplayName("4.2 GET /api/counter: events are id: <n>, event: tick, data: {\"count\":<n>,\"at\":\"<ISO-8601 instant>\"}")
-    void ticksHaveIdEventAndData() throws IOException {
+    default void ticksHaveIdEventAndData() throws IOException {
         try (RawSseStream stream = openStream("/api/counter?interval=100")) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
             expectRetryFrame(stream, RawHttp.ANSWER);
@@ -113,7 +115,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
 
     @Test
     @DisplayName("4.3 GET /api/counter: the first tick is written at once, right after retry:")
-    void firstTickComesAtOnce() throws IOException {
+    default void firstTickComesAtOnce() throws IOException {
         try (RawSseStream stream = openStream("/api/counter?interval=60000")) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
             expectRetryFrame(stream, atOnce());
@@ -129,7 +131,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
 
     @Test
     @DisplayName("4.1 GET /api/counter: without interval, the ticks are 1000 ms apart")
-    void defaultIntervalIsOneSecond() throws IOException {
+    default void defaultIntervalIsOneSecond() throws IOException {
         try (RawSseStream stream = openStream("/api/counter")) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
             SseFrame first = stream.nextEvent(RawHttp.ANSWER);
@@ -145,7 +147,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
 
     @Test
     @DisplayName("4.3 GET /api/counter: after the first tick, one every interval ms")
-    void ticksComeEveryInterval() throws IOException {
+    default void ticksComeEveryInterval() throws IOException {
         int interval = 200;
         try (RawSseStream stream = openStream("/api/counter?interval=" + interval)) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
@@ -167,7 +169,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     @Test
     @DisplayName("4.4 GET /api/counter: n starts at L + 1 when the request carries Last-Event-ID: L (a reconnecting"
             + " EventSource resumes)")
-    void resumesAfterLastEventId() throws IOException {
+    default void resumesAfterLastEventId() throws IOException {
         try (EventStream stream = events("/api/counter?interval=100", Map.of("Last-Event-ID", "41"))) {
             EventStream.Event first = stream.next(RawHttp.ANSWER);
             assertEquals("42", first.id(), () -> "first event after Last-Event-ID: 41: " + first.describe());
@@ -178,13 +180,13 @@ public abstract class CounterChecks extends EverySseResponseChecks {
 
     @Test
     @DisplayName("4.5 GET /api/counter: with limit, the server closes the stream after the event whose count is limit")
-    void limitEndsTheStream() throws IOException {
+    default void limitEndsTheStream() throws IOException {
         expectTicksThenEnd("/api/counter?interval=50&limit=3", null, List.of("1", "2", "3"));
     }
 
     @Test
     @DisplayName("4.5 GET /api/counter: counts are absolute: resuming after 41 with limit=43 sends 42 and 43, then ends")
-    void limitCountsAreAbsolute() throws IOException {
+    default void limitCountsAreAbsolute() throws IOException {
         expectTicksThenEnd("/api/counter?interval=50&limit=43", "41", List.of("42", "43"));
     }
 
@@ -211,7 +213,7 @@ public abstract class CounterChecks extends EverySseResponseChecks {
     @MethodSource("finishedCounters")
     @DisplayName("4.6 GET /api/counter: a request whose Last-Event-ID is already >= limit is answered 204 (EventSource"
             + " stops reconnecting)")
-    void finishedCounterIs204(String lastEventId, int limit) throws IOException {
+    default void finishedCounterIs204(String lastEventId, int limit) throws IOException {
         try (RawHttp conn = connect()) {
             conn.send(conn.head("GET", "/api/counter?interval=50&limit=" + limit, "Last-Event-ID: " + lastEventId));
             HttpHead head = conn.readHead(RawHttp.ANSWER);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
+import static workshop.sse.tck.CheckHelpers.assertJsonError;
+import static workshop.sse.tck.CheckHelpers.eventName;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SPEC "Cross-origin", with the default ALLOWED_ORIGINS ({@code http://localhost:*}, {@code http://127.0.0.1:*}):
  * the kit never sets that setting, so what it checks here is the SPEC's default.
  */
-public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
+public interface CrossOriginChecks extends TckContext {
 
-    private static final byte[] TEXT = "cross-origin".getBytes(StandardCharsets.UTF_8);
+    /** The body of the checks' publishes. */
+    private static byte[] text() {
+        return "cross-origin".getBytes(StandardCharsets.UTF_8);
+    }
 
     /** One answer of each kind an /api path gives: JSON, errors, a publish, streams. */
     private List<HttpHead> apiAnswers(String origin) throws IOException {
@@ -39,7 +44,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
         try (RawSseStream error = openStream("/api/counter?interval=1", header)) {
             heads.add(error.head());
         }
-        heads.add(post(BROADCAST + "?event=" + eventName("cors"), "text/plain", TEXT, header).head());
+        heads.add(post(BROADCAST + "?event=" + eventName("cors"), "text/plain", text(), header).head());
         heads.add(post(BROADCAST, "text/plain", new byte[0], header).head());
         for (String target : List.of(BROADCAST, COUNTER_IDLE)) {
             try (RawSseStream stream = openStream(target, header)) {
@@ -57,7 +62,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
             conn.send(conn.head("POST", BROADCAST, header, "Content-Type: text/plain", "Content-Length: 70000"));
             heads.add(conn.readHead(RawHttp.ANSWER));
         }
-        heads.add(post(BROADCAST, "text/html", TEXT, header).head()); // 415
+        heads.add(post(BROADCAST, "text/html", text(), header).head()); // 415
         try (RawSseStream finished = openStream("/api/counter?limit=3", header, "Last-Event-ID: 5")) { // 204
             heads.add(finished.head());
         }
@@ -70,7 +75,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     @DisplayName("9.1 cross-origin: an allowed Origin is echoed in Access-Control-Allow-Origin, with Vary: Origin, on"
             + " every /api answer: JSON, streams, the counter's 204, /api/disconnect's 200, and the errors 400, 404,"
             + " 405, 406, 413 and 415 (503: see 3.7)")
-    void allowedOriginIsEchoed(String origin) throws IOException {
+    default void allowedOriginIsEchoed(String origin) throws IOException {
         List<Integer> statuses = new ArrayList<>();
         for (HttpHead head : apiAnswers(origin)) {
             statuses.add(head.status());
@@ -96,7 +101,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     @MethodSource("preflights")
     @DisplayName("9.2 cross-origin: a preflight from an allowed Origin is 204, allowing GET, POST, Content-Type and"
             + " Last-Event-ID, with Vary: Origin")
-    void preflightFromAllowedOrigin(String path, String method, String requestHeaders) throws IOException {
+    default void preflightFromAllowedOrigin(String path, String method, String requestHeaders) throws IOException {
         String origin = "http://localhost:5173";
         try (RawHttp conn = connect()) {
             RawResponse response = conn.exchange(conn.head("OPTIONS", path, "Origin: " + origin,
@@ -123,9 +128,9 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     @MethodSource("disallowedOrigins")
     @DisplayName("9.4, 9.3, 6.6 cross-origin: a POST from an Origin that is not allowed is 403 and publishes nothing ('*' is a port,"
             + " never part of a host)")
-    void postFromDisallowedOriginIs403(String origin) throws IOException {
+    default void postFromDisallowedOriginIs403(String origin) throws IOException {
         long before = lastEventId();
-        RawResponse response = post(BROADCAST + "?event=" + eventName("evil"), "text/plain", TEXT, "Origin: " + origin);
+        RawResponse response = post(BROADCAST + "?event=" + eventName("evil"), "text/plain", text(), "Origin: " + origin);
         assertJsonError("POST with Origin: " + origin, 403, response);
         assertTrue(!response.head().has("Access-Control-Allow-Origin"),
                 () -> "a refused Origin gets no Access-Control-Allow-Origin: " + response.head().describe());
@@ -135,7 +140,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
     @MethodSource("disallowedOrigins")
     @DisplayName("9.4 cross-origin: a preflight from an Origin that is not allowed is 403")
-    void preflightFromDisallowedOriginIs403(String origin) throws IOException {
+    default void preflightFromDisallowedOriginIs403(String origin) throws IOException {
         try (RawHttp conn = connect()) {
             RawResponse response = conn.exchange(conn.head("OPTIONS", BROADCAST, "Origin: " + origin,
                     "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type"));
@@ -147,7 +152,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
     @ParameterizedTest(name = "Origin: {0}", quoteTextArguments = false)
     @MethodSource("disallowedOrigins")
     @DisplayName("9.1, 9.3 cross-origin: an Origin that is not allowed is never granted Access-Control-Allow-Origin")
-    void disallowedOriginIsNotGranted(String origin) throws IOException {
+    default void disallowedOriginIsNotGranted(String origin) throws IOException {
         try (RawHttp conn = connect()) {
             HttpHead head = conn.exchange(conn.head("GET", "/api/status", "Origin: " + origin)).head();
             List<String> granted = head.headers("Access-Control-Allow-Origin");
@@ -158,7 +163,7 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
 
     @Test
     @DisplayName("7.2, 9.4 cross-origin: POST /api/disconnect from an Origin that is not allowed is 403 and closes nothing")
-    void disconnectFromDisallowedOriginIs403() throws IOException {
+    default void disconnectFromDisallowedOriginIs403() throws IOException {
         try (RawSseStream stream = openStream("/api/counter?interval=100")) {
             assertEquals(200, stream.status(), () -> stream.head().describe());
             assertNotNull(stream.nextEvent(RawHttp.ANSWER), "first tick");
@@ -173,8 +178,8 @@ public abstract class CrossOriginChecks extends DisconnectAndStatusChecks {
 
     @Test
     @DisplayName("9.4 cross-origin: a request without Origin (curl, tests) is allowed")
-    void requestWithoutOriginIsAllowed() throws IOException {
-        RawResponse response = post(BROADCAST + "?event=" + eventName("no-origin"), "text/plain", TEXT);
+    default void requestWithoutOriginIsAllowed() throws IOException {
+        RawResponse response = post(BROADCAST + "?event=" + eventName("no-origin"), "text/plain", text());
         assertEquals(202, response.status(), response::describe);
     }
 }

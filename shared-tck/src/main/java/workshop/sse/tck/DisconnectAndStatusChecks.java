@@ -3,9 +3,12 @@ package workshop.sse.tck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static workshop.sse.tck.CheckHelpers.eventName;
 import static workshop.sse.tck.Eventually.eventually;
+import static workshop.sse.tck.TckBase.kitSettings;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +23,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** SPEC "POST /api/disconnect" and "GET /api/status". */
-public abstract class DisconnectAndStatusChecks extends PublishChecks {
+public interface DisconnectAndStatusChecks extends TckContext {
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
+    }
 
     private JsonNode disconnect() throws IOException {
         Response response = api().post("/api/disconnect");
@@ -31,7 +38,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     @Test
     @DisplayName("7.1 POST /api/disconnect: closes every open stream (counter and broadcast) without a final event and"
             + " answers 200 {\"closed\":<k>}")
-    void disconnectClosesEveryStream() throws IOException {
+    default void disconnectClosesEveryStream() throws IOException {
         awaitNoOpenStreams();
         List<RawSseStream> streams = new ArrayList<>();
         try {
@@ -63,7 +70,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
 
     @Test
     @DisplayName("7.1, 4.4 POST /api/disconnect: a counter client reconnects after retry ms with Last-Event-ID and resumes")
-    void counterClientResumes() throws IOException {
+    default void counterClientResumes() throws IOException {
         String lastId;
         try (EventStream stream = events("/api/counter?interval=100")) {
             stream.next(RawHttp.ANSWER);
@@ -86,7 +93,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     @Test
     @DisplayName("7.1, 5.2 POST /api/disconnect: a broadcast client reconnects after retry ms with Last-Event-ID and gets what"
             + " it missed, then live events")
-    void broadcastClientResumes() throws IOException {
+    default void broadcastClientResumes() throws IOException {
         assumeHistoryOf(3);
         String name = eventName("resume");
         long seen;
@@ -112,7 +119,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
     @Test
     @DisplayName("8.1 GET /api/status: JSON with server, stack, java, streams {counter, broadcast}, lastEventId,"
             + " history {size, capacity}, config {retryMs, heartbeatMs, maxStreams}")
-    void statusHasItsFields() throws IOException {
+    default void statusHasItsFields() throws IOException {
         Response response = api().get("/api/status");
         assertEquals(200, response.statusCode());
         assertTrue(String.valueOf(response.contentType()).toLowerCase(Locale.ROOT).startsWith("application/json"),
@@ -155,8 +162,8 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
 
     @Test
     @DisplayName("8.2 GET /api/status: config and history.capacity are the settings the server was started with")
-    void statusReportsTheSettings() throws IOException {
-        Assumptions.assumeTrue(startedWithKitSettings(), "the kit did not start this server, so it does not know its"
+    default void statusReportsTheSettings() throws IOException {
+        Assumptions.assumeTrue(runsWithKitSettings(), "the kit did not start this server, so it does not know its"
                 + " settings (the other checks use what /api/status says)");
         Map<String, String> settings = kitSettings();
         JsonNode status = status();
@@ -171,7 +178,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
 
     @Test
     @DisplayName("8.3 GET /api/status: streams counts the open counter and broadcast streams")
-    void statusCountsOpenStreams() throws IOException {
+    default void statusCountsOpenStreams() throws IOException {
         awaitNoOpenStreams();
         try (RawSseStream counter1 = openStream(COUNTER_IDLE);
              RawSseStream counter2 = openStream(COUNTER_IDLE);
@@ -196,7 +203,7 @@ public abstract class DisconnectAndStatusChecks extends PublishChecks {
 
     @Test
     @DisplayName("8.2 GET /api/status: lastEventId is the id of the last publish; history.size grows up to capacity")
-    void statusFollowsPublishes() throws IOException {
+    default void statusFollowsPublishes() throws IOException {
         JsonNode before = status().path("history");
         long id = publish(eventName("status"), "counted");
         JsonNode after = status();

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
+import static workshop.sse.tck.CheckHelpers.assertEventStreamHeaders;
+import static workshop.sse.tck.CheckHelpers.assertJsonError;
+import static workshop.sse.tck.CheckHelpers.eventName;
 import static workshop.sse.tck.Eventually.eventually;
 import static workshop.sse.tck.Eventually.millisSince;
 
@@ -31,11 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** SPEC "Every SSE response": what both stream endpoints share, checked on both. */
-public abstract class EverySseResponseChecks extends EndpointChecks {
-
-    /** A counter that ticks once at once and then not for a minute: the stream is otherwise idle. */
-    protected static final String COUNTER_IDLE = "/api/counter?interval=60000";
-    protected static final String BROADCAST = "/api/broadcast";
+public interface EverySseResponseChecks extends TckContext {
 
     static Stream<String> streamEndpoints() {
         return Stream.of(COUNTER_IDLE, BROADCAST);
@@ -45,7 +44,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @MethodSource("streamEndpoints")
     @DisplayName("3.1, 3.2 every SSE response: 200, text/event-stream, no-cache, X-Accel-Buffering: no, no Content-Length,"
             + " never compressed (even when the request says Accept-Encoding: gzip)")
-    void streamHeaders(String target) throws IOException {
+    default void streamHeaders(String target) throws IOException {
         try (RawSseStream stream = openStream(target, "Accept: text/event-stream",
                 "Accept-Encoding: gzip, deflate, br")) {
             assertTrue(stream.head().statusLine().startsWith("HTTP/1.1 200"),
@@ -57,7 +56,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @ParameterizedTest(name = "GET {0}", quoteTextArguments = false)
     @MethodSource("streamEndpoints")
     @DisplayName("3.3 every SSE response: the headers and a first frame retry: <RETRY_MS> arrive at once, before any event")
-    void retryFrameComesFirstAndAtOnce(String target) throws IOException {
+    default void retryFrameComesFirstAndAtOnce(String target) throws IOException {
         // on the broadcast stream nothing is published: only an unbuffered server gets the frame out at once
         try (RawSseStream stream = openStream(target)) {
             assertEquals(200, stream.status(), () -> "GET " + target + ": " + stream.head().describe());
@@ -74,7 +73,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @Test
     @DisplayName("3.4 every SSE response: no stream is silent longer than HEARTBEAT_MS; an idle one gets comment frames"
             + " (a ':' line, then a blank line)")
-    void idleStreamsGetHeartbeats() throws Exception {
+    default void idleStreamsGetHeartbeats() throws Exception {
         awaitRoomForStreams(2);
         try (RawSseStream counter = openStream(COUNTER_IDLE);
              RawSseStream broadcast = openStream(BROADCAST);
@@ -125,7 +124,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @ValueSource(strings = {"counter", "broadcast"})
     @DisplayName("3.5 every SSE response: a client that closes its connection is noticed (and freed) within"
             + " 2 × HEARTBEAT_MS + 1 s")
-    void closedClientIsNoticed(String kind) throws IOException {
+    default void closedClientIsNoticed(String kind) throws IOException {
         awaitNoOpenStreams();
         RawSseStream stream = openStream(kind.equals("counter") ? COUNTER_IDLE : BROADCAST);
         try {
@@ -168,7 +167,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @MethodSource("acceptHeaders")
     @DisplayName("3.6 every SSE response: Accept is read with media ranges and q values; one that rules"
             + " text/event-stream out gets 406")
-    void acceptIsNegotiated(String accept, String expected) throws IOException {
+    default void acceptIsNegotiated(String accept, String expected) throws IOException {
         for (String target : List.of(COUNTER_IDLE, BROADCAST)) {
             String[] headers = accept.equals("(absent)") ? new String[0] : new String[] {"Accept: " + accept};
             try (RawSseStream stream = openStream(target, headers)) {
@@ -187,7 +186,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @Test
     @DisplayName("3.7, 9.1 every SSE response: beyond MAX_STREAMS open streams (counter and broadcast together) a new one"
             + " gets 503 with Retry-After")
-    void streamsBeyondMaxStreamsGet503() throws IOException {
+    default void streamsBeyondMaxStreamsGet503() throws IOException {
         int max = config().maxStreams();
         Assumptions.assumeTrue(max <= 200, "MAX_STREAMS is " + max + ": opening that many streams is unreasonable;"
                 + " start the server with MAX_STREAMS=12 (anything up to 200) to run this check");
@@ -262,7 +261,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @MethodSource("lastEventIds")
     @DisplayName("3.9 every SSE response: an event id counts only when it is 1 to 18 ASCII digits, anything else is no id"
             + " (seen in the counter's first tick)")
-    void lastEventIdMustBeOneToEighteenDigits(String value, long firstCount) throws IOException {
+    default void lastEventIdMustBeOneToEighteenDigits(String value, long firstCount) throws IOException {
         try (RawSseStream stream = openStream(COUNTER_IDLE, "Last-Event-ID: " + value)) {
             assertEquals(200, stream.status(), () -> "Last-Event-ID: " + value + ": " + stream.head().describe());
             SseFrame tick = stream.nextEvent(RawHttp.ANSWER);
@@ -277,7 +276,7 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     @ParameterizedTest(name = "HEAD {0}", quoteTextArguments = false)
     @MethodSource("streamEndpoints")
     @DisplayName("3.10 every SSE response: HEAD on a stream endpoint answers the stream's headers and no body")
-    void headOnAStreamHasNoBody(String target) throws IOException {
+    default void headOnAStreamHasNoBody(String target) throws IOException {
         try (RawHttp conn = connect()) {
             conn.send(conn.head("HEAD", target));
             HttpHead head = conn.readHead(RawHttp.ANSWER);
@@ -297,15 +296,15 @@ public abstract class EverySseResponseChecks extends EndpointChecks {
     }
 
     /** 96 events of 64 KiB: 6 MiB, far past 1 MiB plus any socket buffers, and within the kit's history of 100. */
-    private static final int FLOOD_EVENTS = 96;
-    private static final int FLOOD_EVENT_BYTES = 64 * 1024;
+    int FLOOD_EVENTS = 96;
+    int FLOOD_EVENT_BYTES = 64 * 1024;
     /** What a client that never reads may find sent to it in the end: the 1 MiB bound plus socket buffers. */
-    private static final long FLOOD_READ_LIMIT = 3L * 1024 * 1024;
+    long FLOOD_READ_LIMIT = 3L * 1024 * 1024;
 
     @Test
     @DisplayName("3.8 every SSE response: a client that never reads delays no one else; its stream is closed after at"
             + " most 1 MiB held back (3 MiB reach it, socket buffers included), and it catches up through replay")
-    void aClientThatNeverReadsDelaysNoOne() throws Exception {
+    default void aClientThatNeverReadsDelaysNoOne() throws Exception {
         awaitNoOpenStreams();
         String name = eventName("flood");
         long before = status().path("lastEventId").asLong();

@@ -3,6 +3,7 @@ package workshop.sse.tck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static workshop.sse.tck.CheckHelpers.eventName;
 import static workshop.sse.tck.Eventually.millisSince;
 
 import java.io.ByteArrayOutputStream;
@@ -24,15 +25,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** SPEC "HTTP hygiene": keep-alive, HEAD, malformed, oversized and slow requests, and that none of them hurts others. */
-public abstract class HttpHygieneChecks extends CrossOriginChecks {
+public interface HttpHygieneChecks extends TckContext {
 
     /** SPEC: a request head must be complete 15 s after the connection opened (or after its previous response). */
-    private static final Duration HEAD_DEADLINE = Duration.ofSeconds(15);
-    private static final Duration HEAD_DEADLINE_SLACK = Duration.ofSeconds(2);
+    Duration HEAD_DEADLINE = Duration.ofSeconds(15);
+    Duration HEAD_DEADLINE_SLACK = Duration.ofSeconds(2);
 
     @Test
     @DisplayName("10.1 HTTP hygiene: HTTP/1.1 keep-alive: several ordinary requests on one connection")
-    void keepAlive() throws IOException {
+    default void keepAlive() throws IOException {
         try (RawHttp conn = connect()) {
             List<String> requests = List.of(
                     conn.head("GET", "/api/status"),
@@ -62,7 +63,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @ParameterizedTest(name = "HEAD {0}", quoteTextArguments = false)
     @ValueSource(strings = {"/api/status", "/", "/index.html"})
     @DisplayName("10.1 HTTP hygiene: HEAD where GET is allowed: GET's status and Content-Type, no body")
-    void headWhereGetIsAllowed(String path) throws IOException {
+    default void headWhereGetIsAllowed(String path) throws IOException {
         try (RawHttp conn = connect()) {
             RawResponse get = conn.exchange(conn.head("GET", path));
             conn.send(conn.head("HEAD", path));
@@ -93,13 +94,13 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedRequestLines")
     @DisplayName("10.2 HTTP hygiene: a malformed request line is 400")
-    void malformedRequestLineIs400(String request) throws IOException {
+    default void malformedRequestLineIs400(String request) throws IOException {
         expectStatus(400, request);
     }
 
     @Test
     @DisplayName("10.2 HTTP hygiene: a well-formed version the server does not speak (HTTP/3.0) is 505")
-    void otherVersionIs505() throws IOException {
+    default void otherVersionIs505() throws IOException {
         expectStatus(505, "GET /api/status HTTP/3.0\r\nHost: x\r\n\r\n");
     }
 
@@ -116,7 +117,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedHeaders")
     @DisplayName("10.2 HTTP hygiene: a malformed header is 400")
-    void malformedHeaderIs400(String request) throws IOException {
+    default void malformedHeaderIs400(String request) throws IOException {
         expectStatus(400, request);
     }
 
@@ -131,7 +132,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @Test
     @DisplayName("10.3 HTTP hygiene: a request head over 8 KiB is 431 (one long header, many, or a long request line);"
             + " one of 7 KiB is served")
-    void headOver8KiBIs431() throws IOException {
+    default void headOver8KiBIs431() throws IOException {
         String oneLong = "X-Long: " + "a".repeat(9 * 1024);
         expectStatus(431, "GET /api/status HTTP/1.1\r\nHost: x\r\n" + oneLong + "\r\n\r\n");
         StringBuilder many = new StringBuilder();
@@ -148,7 +149,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @ValueSource(strings = {"/api/counter?interval=60000", BROADCAST})
     @DisplayName("10.7 HTTP hygiene: a stream request followed on its connection by another request still gets its"
             + " stream")
-    void streamRequestWithPipelinedBytes(String target) throws IOException {
+    default void streamRequestWithPipelinedBytes(String target) throws IOException {
         try (RawHttp conn = connect();
                 RawSseStream stream = RawSseStream.openFollowedBy(conn, target, conn.head("GET", "/api/status"))) {
             assertEquals(200, stream.status(), () -> "GET " + target + " with GET /api/status pipelined after it: "
@@ -164,7 +165,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @DisplayName("10.4 HTTP hygiene: a connection without a complete request head 15 s after opening (or after its previous"
             + " response) gets 408 and is closed, however it drips (or stays silent); a stream, whose head was complete,"
             + " is not")
-    void slowlorisIsClosed() throws Exception {
+    default void slowlorisIsClosed() throws Exception {
         List<SlowClient> slowClients = List.of(
                 new SlowClient("a client sending one byte every 500 ms from the start", false, Duration.ZERO),
                 new SlowClient("a client sending one byte every 500 ms after a complete request", true, Duration.ZERO),
@@ -200,7 +201,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
      * @param afterResponse first complete one request on the connection, then start being slow
      * @param silentFor     how long to send nothing before sending a byte every 500 ms; null: send nothing at all
      */
-    private record SlowClient(String who, boolean afterResponse, Duration silentFor) {
+    record SlowClient(String who, boolean afterResponse, Duration silentFor) {
     }
 
     /** @return what went wrong, or null */
@@ -281,7 +282,7 @@ public abstract class HttpHygieneChecks extends CrossOriginChecks {
     @Test
     @DisplayName("10.6 HTTP hygiene: no bad request, however malformed or slow, stops the server or disturbs another"
             + " client's stream")
-    void badRequestsDisturbNoOne() throws Exception {
+    default void badRequestsDisturbNoOne() throws Exception {
         int interval = 100;
         String name = eventName("undisturbed");
         List<RawHttp> halfOpen = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -1,11 +1,11 @@
 package workshop.sse.tck;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static workshop.sse.tck.Eventually.millisSince;
+import static workshop.sse.tck.TckBase.kitSettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,17 +30,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * SPEC "Running": start-up and shutdown, checked on a server process of its own, started with
- * {@link #launchCommand()} and the settings as environment variables.
+ * {@link #serverProcessCommand()} (the server test's {@link SseServerTck#launchCommand()}) and the settings as
+ * environment variables.
  */
-public abstract class ProcessChecks extends HttpHygieneChecks {
+public interface ProcessChecks extends TckContext {
 
     /** How long a JVM (or anything else) may take to start and say it is ready. */
-    private static final Duration START = Duration.ofSeconds(30);
-    private static final Duration SIGTERM_BOUND = Duration.ofSeconds(5);
-    private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>]+");
+    Duration START = Duration.ofSeconds(30);
+    Duration SIGTERM_BOUND = Duration.ofSeconds(5);
+    Pattern URL = Pattern.compile("https?://[^\\s\"'<>]+");
 
     private List<String> command() {
-        List<String> command = launchCommand();
+        List<String> command = serverProcessCommand();
         Assumptions.assumeFalse(command.isEmpty(), "no launch command: override launchCommand() (or run"
                 + " RunAgainst with --command \"<how to start the server>\")");
         return command;
@@ -61,7 +64,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
     @MethodSource("badSettings")
     @DisplayName("1.2 running: a bad setting stops the server at start with exactly one line, naming it (non-zero"
             + " exit, no stack trace)")
-    void badSettingStopsTheServer(String setting, String value) throws Exception {
+    default void badSettingStopsTheServer(String setting, String value) throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(kitSettings());
         environment.put(setting, value);
         try (ServerProcess server = ServerProcess.start(command(), environment)) {
@@ -91,7 +94,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
 
     @Test
     @DisplayName("1.3 running: the server logs one line when it is ready, with the URL to open")
-    void readyLineHasTheUrl() throws Exception {
+    default void readyLineHasTheUrl() throws Exception {
         try (ServerProcess server = ServerProcess.start(command(), kitSettings())) {
             URI uri = awaitReady(server);
             // ready means ready: the first request right after the line is answered
@@ -105,7 +108,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
     @Test
     @DisplayName("1.1 running: with no settings but PORT=0, /api/status reports the defaults (retry 3000 ms, heartbeat"
             + " 15000 ms, 10000 streams, a history of 1000)")
-    void defaultsApplyWhenNothingIsSet() throws Exception {
+    default void defaultsApplyWhenNothingIsSet() throws Exception {
         try (ServerProcess server = ServerProcess.start(command(), Map.of("PORT", "0"))) {
             URI uri = awaitReady(server);
             try (RawHttp conn = RawHttp.connect(uri)) {
@@ -121,7 +124,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
     @Test
     @DisplayName("1.1 running: the flags --port N and --host ADDRESS set where the server listens, and win over PORT"
             + " and HOST")
-    void flagsSetPortAndHostAndWin() throws Exception {
+    default void flagsSetPortAndHostAndWin() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();
@@ -141,7 +144,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
 
     @Test
     @DisplayName("1.4 running: on SIGTERM the server closes every open stream and exits 0 within 5 seconds")
-    void sigtermClosesStreamsAndExits() throws Exception {
+    default void sigtermClosesStreamsAndExits() throws Exception {
         try (ServerProcess server = ServerProcess.start(command(), kitSettings())) {
             URI uri = awaitReady(server);
             try (RawSseStream counter = RawSseStream.open(uri, "GET", COUNTER_IDLE);
@@ -182,7 +185,7 @@ public abstract class ProcessChecks extends HttpHygieneChecks {
     @Test
     @DisplayName("9.3, 1.1 running: ALLOWED_ORIGINS=http://one.test:*,http://two.test:8080 is a list of patterns; '*' stands"
             + " for a port (or no port), never part of a host; the list replaces the default")
-    void allowedOriginsIsAListOfPatterns() throws Exception {
+    default void allowedOriginsIsAListOfPatterns() throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(kitSettings());
         environment.put("ALLOWED_ORIGINS", "http://one.test:*,http://two.test:8080");
         try (ServerProcess server = ServerProcess.start(command(), environment)) {

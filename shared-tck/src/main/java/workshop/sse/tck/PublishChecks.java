@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
+import static workshop.sse.tck.CheckHelpers.assertJsonError;
+import static workshop.sse.tck.CheckHelpers.eventName;
 import static workshop.sse.tck.Eventually.eventually;
 
 import java.io.IOException;
@@ -31,9 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** SPEC "POST /api/broadcast": what a publish accepts, what it refuses, and what subscribers receive. */
-public abstract class PublishChecks extends BroadcastChecks {
+public interface PublishChecks extends TckContext {
 
-    protected static final int BODY_LIMIT = 65_536;
+    int BODY_LIMIT = 65_536;
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -78,7 +80,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "Content-Type: {0}", quoteTextArguments = false)
     @MethodSource("acceptedContentTypes")
     @DisplayName("6.1, 6.4 POST /api/broadcast: text/plain and application/json bodies (UTF-8) are accepted: 202")
-    void acceptedContentTypes(String contentType, String body) throws IOException {
+    default void acceptedContentTypes(String contentType, String body) throws IOException {
         String name = eventName("accepted");
         RawResponse response = post(publishTarget(name), contentType, utf8(body));
         assertEquals(202, response.status(), () -> "Content-Type: " + contentType + ": " + response.describe());
@@ -88,7 +90,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"{\"a\":1}", "[1,2,3]", "\"text\"", "42", "true", "{\n  \"nested\": {\"list\": [1,\n 2]}\n}"})
     @DisplayName("6.1 POST /api/broadcast: any valid JSON is accepted as application/json")
-    void validJsonIsAccepted(String body) throws IOException {
+    default void validJsonIsAccepted(String body) throws IOException {
         RawResponse response = post(publishTarget(eventName("json")), "application/json", utf8(body));
         assertEquals(202, response.status(), () -> "JSON body " + Printable.of(body) + ": " + response.describe());
     }
@@ -96,7 +98,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"{\"a\":1", "{a:1}", "[1,2,]", "{\"a\":1} x", "'single'", "nul", "{\"a\":1}}"})
     @DisplayName("6.5 POST /api/broadcast: application/json that is not valid JSON is 400")
-    void invalidJsonIs400(String body) throws IOException {
+    default void invalidJsonIs400(String body) throws IOException {
         long before = lastEventId();
         expectRefused("invalid JSON " + Printable.of(body), 400,
                 post(publishTarget(eventName("bad-json")), "application/json", utf8(body)), before);
@@ -106,7 +108,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ValueSource(strings = {"text/plain; charset=iso-8859-1", "text/plain; charset=utf-16", "text/plain; charset=windows-1252",
             "application/json; charset=us-ascii"})
     @DisplayName("6.1, 6.5 POST /api/broadcast: a charset other than utf-8 is 415")
-    void otherCharsetIs415(String contentType) throws IOException {
+    default void otherCharsetIs415(String contentType) throws IOException {
         long before = lastEventId();
         expectRefused("Content-Type: " + contentType, 415,
                 post(publishTarget(eventName("charset")), contentType, utf8("plain ascii")), before);
@@ -116,7 +118,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ValueSource(strings = {"(none)", "application/xml", "application/x-www-form-urlencoded", "text/html",
             "application/octet-stream", "multipart/form-data; boundary=x", "text/plainx", "application/jsonx"})
     @DisplayName("6.5 POST /api/broadcast: a missing or other Content-Type is 415")
-    void otherContentTypeIs415(String contentType) throws IOException {
+    default void otherContentTypeIs415(String contentType) throws IOException {
         long before = lastEventId();
         String header = contentType.equals("(none)") ? null : contentType;
         expectRefused("Content-Type: " + contentType, 415,
@@ -126,7 +128,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "Content-Type: {0}", quoteTextArguments = false)
     @ValueSource(strings = {"text/plain", "application/json"})
     @DisplayName("6.1, 6.5 POST /api/broadcast: an empty body is 400")
-    void emptyBodyIs400(String contentType) throws IOException {
+    default void emptyBodyIs400(String contentType) throws IOException {
         long before = lastEventId();
         expectRefused("empty body", 400, post(publishTarget(eventName("empty")), contentType, new byte[0]), before);
     }
@@ -145,7 +147,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "{0}: {2}", quoteTextArguments = false)
     @MethodSource("invalidUtf8")
     @DisplayName("6.5 POST /api/broadcast: a body that is not valid UTF-8 is 400")
-    void invalidUtf8Is400(String contentType, String hex, String what) throws IOException {
+    default void invalidUtf8Is400(String contentType, String hex, String what) throws IOException {
         long before = lastEventId();
         expectRefused("body " + what + " (" + hex + ")", 400,
                 post(publishTarget(eventName("utf8")), contentType, HexFormat.of().parseHex(hex)), before);
@@ -154,7 +156,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "event={0}")
     @MethodSource("validEventNames")
     @DisplayName("6.2 POST /api/broadcast: an event name of [A-Za-z0-9_-]{1,64} is accepted and answered back")
-    void validEventNames(String event) throws IOException {
+    default void validEventNames(String event) throws IOException {
         RawResponse response = post(publishTarget(event), "text/plain", utf8("named"));
         assertEquals(202, response.status(), () -> "event=" + event + ": " + response.describe());
         assertEquals(event, response.json().path("event").asText(), "event in the 202 answer");
@@ -167,7 +169,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "event={0}")
     @MethodSource("badEventNames")
     @DisplayName("6.2, 6.5 POST /api/broadcast: an event name outside [A-Za-z0-9_-]{1,64} is 400")
-    void badEventNamesAre400(String event) throws IOException {
+    default void badEventNamesAre400(String event) throws IOException {
         long before = lastEventId();
         expectRefused("event=" + Printable.of(event), 400, post(publishTarget(event), "text/plain", utf8("x")), before);
     }
@@ -180,14 +182,14 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "?{0}", quoteTextArguments = false)
     @ValueSource(strings = {"event=", "event", "event&x=1", "event=a&event=b", "event=chat&event=chat"})
     @DisplayName("6.2 POST /api/broadcast: event present but empty, present without =, or repeated, is 400")
-    void emptyMissingOrRepeatedEventNameIs400(String query) throws IOException {
+    default void emptyMissingOrRepeatedEventNameIs400(String query) throws IOException {
         long before = lastEventId();
         expectRefused("?" + query, 400, post(BROADCAST + "?" + query, "text/plain", utf8("x")), before);
     }
 
     @Test
     @DisplayName("6.2 POST /api/broadcast: without ?event= the event name is message")
-    void defaultEventNameIsMessage() throws IOException {
+    default void defaultEventNameIsMessage() throws IOException {
         try (EventStream client = events(BROADCAST)) {
             client.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
             RawResponse response = post(BROADCAST, "text/plain", utf8("default name"));
@@ -203,7 +205,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @Test
     @DisplayName("6.4 POST /api/broadcast: 202 answers {\"id\":<n>,\"event\":\"<name>\",\"subscribers\":<k>}")
-    void acceptedAnswerHasIdEventAndSubscribers() throws IOException {
+    default void acceptedAnswerHasIdEventAndSubscribers() throws IOException {
         awaitNoOpenStreams();
         String name = eventName("answer");
         try (EventStream one = events(BROADCAST); EventStream two = events(BROADCAST)) {
@@ -243,7 +245,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "{0}", quoteTextArguments = false)
     @MethodSource("lineBreaks")
     @DisplayName("6.3 POST /api/broadcast: each line break (CRLF, CR or LF) arrives as LF, one data: line per line")
-    void lineBreaksArriveAsLf(String label, String body, String expected) throws IOException {
+    default void lineBreaksArriveAsLf(String label, String body, String expected) throws IOException {
         String name = eventName("lines");
         try (EventStream client = events(BROADCAST); RawSseStream wire = openStream(BROADCAST)) {
             client.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
@@ -260,7 +262,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @Test
     @DisplayName("6.3 POST /api/broadcast: a pretty-printed application/json body arrives byte for byte (line breaks"
             + " as LF, indents kept)")
-    void prettyPrintedJsonArrivesByteForByte() throws IOException {
+    default void prettyPrintedJsonArrivesByteForByte() throws IOException {
         String name = eventName("pretty");
         String json = "{\r\n  \"name\": \"pretty\",\r\n  \"list\": [\r\n    1,\r\n\t2\r\n  ]\r\n}\r\n";
         String expected = json.replace("\r\n", "\n");
@@ -277,7 +279,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ValueSource(strings = {"next\u0085line", "line\u2028separator", "paragraph\u2029separator", "vertical\u000Btab",
             "form\u000Cfeed", "héllo wörld ✓ 😀 日本語"})
     @DisplayName("6.3 POST /api/broadcast: any other text arrives unchanged (only CR and LF are line breaks)")
-    void otherTextArrivesUnchanged(String body) throws IOException {
+    default void otherTextArrivesUnchanged(String body) throws IOException {
         String name = eventName("text");
         try (EventStream client = events(BROADCAST)) {
             client.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
@@ -299,7 +301,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "{0}")
     @MethodSource("injections")
     @DisplayName("6.3 POST /api/broadcast: no body can inject a field, an event or an id: it arrives as one event, intact")
-    void bodiesCannotInject(String body) throws IOException {
+    default void bodiesCannotInject(String body) throws IOException {
         String name = eventName("inject");
         String expected = body.replace("\r\n", "\n").replace('\r', '\n');
         try (EventStream client = events(BROADCAST); RawSseStream wire = openStream(BROADCAST)) {
@@ -326,7 +328,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @Test
     @DisplayName("6.1 POST /api/broadcast: a body of exactly 65,536 bytes is accepted")
-    void largestBodyIsAccepted() throws IOException {
+    default void largestBodyIsAccepted() throws IOException {
         RawResponse response = post(publishTarget(eventName("largest")), "text/plain", utf8("x".repeat(BODY_LIMIT)));
         assertEquals(202, response.status(), response::describe);
     }
@@ -334,7 +336,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @ParameterizedTest(name = "Content-Length: {0}", quoteTextArguments = false)
     @ValueSource(longs = {BODY_LIMIT + 1, 10_000_000_000L})
     @DisplayName("6.5, 10.5 POST /api/broadcast: too large is 413, answered from Content-Length before the body is read")
-    void tooLargeIs413FromContentLength(long length) throws IOException {
+    default void tooLargeIs413FromContentLength(long length) throws IOException {
         long before = lastEventId();
         try (RawHttp conn = connect()) {
             conn.send(conn.head("POST", publishTarget(eventName("large")), "Content-Type: text/plain",
@@ -353,7 +355,7 @@ public abstract class PublishChecks extends BroadcastChecks {
 
     @Test
     @DisplayName("6.5, 10.5 POST /api/broadcast: a chunked body is refused with 413 as soon as it passes 65,536 bytes")
-    void tooLargeIs413AsSoonAsChunkedBodyPassesTheLimit() throws IOException {
+    default void tooLargeIs413AsSoonAsChunkedBodyPassesTheLimit() throws IOException {
         long before = lastEventId();
         try (RawHttp conn = connect()) {
             conn.send(conn.head("POST", publishTarget(eventName("chunked")), "Content-Type: text/plain",
@@ -381,7 +383,7 @@ public abstract class PublishChecks extends BroadcastChecks {
     @Test
     @DisplayName("6.6 POST /api/broadcast: nothing is published when the answer is an error (lastEventId unchanged, no"
             + " subscriber sees anything)")
-    void errorsPublishNothing() throws IOException {
+    default void errorsPublishNothing() throws IOException {
         String name = eventName("refused");
         String target = publishTarget(name);
         try (EventStream watcher = events(BROADCAST)) {

@@ -73,7 +73,7 @@ public final class RunAgainst {
      * @return the number of failed checks
      */
     public static int run(Class<? extends SseServerTck> kit, String only, PrintStream out) {
-        // exactly one class: the concrete one. Its abstract superclasses' checks run once, through it.
+        // exactly one class: the concrete one. The checks of its groups (interfaces) run once, through it.
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(kit))
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false");

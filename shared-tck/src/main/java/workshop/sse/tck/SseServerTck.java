@@ -9,22 +9,29 @@ import java.util.Map;
  *
  * <pre>{@code
  * class JavalinConformanceTest extends SseServerTck {
- *     protected ServerUnderTest startServer(Map<String, String> settings) { return JavalinServer.start(Settings.fromEnv(settings)); }
- *     protected List<String> launchCommand() { return javaCommand("workshop.sse.javalin.Main"); }
+ *     protected ServerUnderTest startServer(Map<String, String> settings) {
+ *         JavalinServer server = JavalinServer.start(Settings.fromEnv(settings));
+ *         return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+ *     }
+ *     protected List<String> launchCommand() { return javaCommand(Main.class.getName()); }
  * }
  * }</pre>
  *
- * <p>The checks come from a chain of abstract classes, one per SPEC section, each readable top to bottom:
+ * <p>The checks come in groups, one JUnit test interface per SPEC section, each readable alone, top to bottom:
  * {@link EndpointChecks}, {@link EverySseResponseChecks}, {@link CounterChecks}, {@link BroadcastChecks},
  * {@link PublishChecks}, {@link DisconnectAndStatusChecks}, {@link CrossOriginChecks}, {@link HttpHygieneChecks},
- * {@link ProcessChecks} (the SPEC's "Running"), and {@link UntestedRules}, what it does not check and why. Every check's
- * display name starts with the numbers of the rules it checks ({@code "3.4 every SSE response: ..."}).
+ * {@link ProcessChecks} (the SPEC's "Running"), and {@link UntestedRules}, what it does not check and why. A group
+ * reaches the running kit only through {@link TckContext} (the server, its timings, the clients), which {@link
+ * TckBase} implements. Every check's display name starts with the numbers of the rules it checks ({@code "3.4 every
+ * SSE response: ..."}).
  *
  * <p>One server serves all checks of a test class. The kit starts it with {@link TckBase#kitSettings()} (short
  * timings), but reads the effective timings from {@code GET /api/status}, so the same checks also run against a server
  * with the defaults ({@link RunAgainst}).
  */
-public abstract class SseServerTck extends UntestedRules {
+public abstract class SseServerTck extends TckBase implements EndpointChecks, EverySseResponseChecks, CounterChecks,
+        BroadcastChecks, PublishChecks, DisconnectAndStatusChecks, CrossOriginChecks, HttpHygieneChecks, ProcessChecks,
+        UntestedRules {
 
     /**
      * Starts the server under test in this JVM. {@code settings} uses the SPEC's environment variable names

@@ -11,13 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
@@ -40,19 +37,13 @@ import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * What every group of checks shares: one server per test class, the three kinds of client, the server's effective
- * timings (read from {@code GET /api/status}, never assumed), and the helpers that keep checks isolated although
- * they share that server.
+ * The kit's state and lifecycle, and the one implementation of {@link TckContext}, what every group of checks
+ * uses: one server per test class, the three kinds of client, the server's effective timings (read from {@code GET
+ * /api/status}, never assumed), and the helpers that keep checks isolated although they share that server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a safety net only: every wait in the kit has its own, shorter deadline
-public abstract class TckBase {
-
-    protected static final ObjectMapper JSON = new ObjectMapper();
-
-    /** The timings a server reports in {@code GET /api/status}; the checks derive every deadline from them. */
-    public record ServerConfig(long retryMs, long heartbeatMs, int maxStreams, int historyCapacity) {
-    }
+public abstract class TckBase implements TckContext {
 
     private static final RestAssuredConfig REST = RestAssuredConfig.config()
             // send exactly the Content-Type a check gives: REST Assured would otherwise append "; charset=ISO-8859-1"
@@ -62,8 +53,6 @@ public abstract class TckBase {
             .httpClient(HttpClientConfig.httpClientConfig()
                     .setParam("http.connection.timeout", 5_000)
                     .setParam("http.socket.timeout", 10_000));
-
-    private static final AtomicInteger NAMES = new AtomicInteger();
 
     private ServerUnderTest server;
     private URI base;
@@ -83,6 +72,18 @@ public abstract class TckBase {
     /** False for a server the kit did not start ({@link RemoteServerTck}): it runs with whatever settings it has. */
     protected boolean startedWithKitSettings() {
         return true;
+    }
+
+    /** {@link #launchCommand()}, to the checks (which see only {@link TckContext}). */
+    @Override
+    public final List<String> serverProcessCommand() {
+        return launchCommand();
+    }
+
+    /** {@link #startedWithKitSettings()}, to the checks (which see only {@link TckContext}). */
+    @Override
+    public final boolean runsWithKitSettings() {
+        return startedWithKitSettings();
     }
 
     /**
@@ -141,14 +142,8 @@ public abstract class TckBase {
         }
     }
 
-    /** An origin the default ALLOWED_ORIGINS allows: a workshop page served on another port. */
-    protected static final String PAGE_ORIGIN = "http://localhost:5173";
-
-    /**
-     * Checks that replay need a history of at least {@code events}: skipped, saying which setting to use, against a
-     * server that keeps fewer (HISTORY_SIZE=0 keeps none, and is a valid setting).
-     */
-    protected void assumeHistoryOf(int events) {
+    @Override
+    public void assumeHistoryOf(int events) {
         int capacity = config().historyCapacity();
         Assumptions.assumeTrue(capacity >= events, "history.capacity is " + capacity + ": this check replays up to "
                 + events + " events (start the server with HISTORY_SIZE=20 or more to run it)");
@@ -181,60 +176,63 @@ public abstract class TckBase {
 
     // ---- where the server is, and what it is set to
 
-    /** The server's base URL, e.g. {@code http://127.0.0.1:54321/}. */
-    protected URI base() {
+    @Override
+    public URI base() {
         return base;
     }
 
-    protected ServerConfig config() {
+    @Override
+    public ServerConfig config() {
         return config;
     }
 
-    /** "At once": half a heartbeat period (300 ms to 1 s), so a server that only flushes with heartbeats is caught. */
-    protected Duration atOnce() {
+    @Override
+    public Duration atOnce() {
         return Duration.ofMillis(Math.clamp(config.heartbeatMs() / 2, 300, 1_000));
     }
 
-    /** SPEC: a client that closes its connection is noticed within 2 × HEARTBEAT_MS + 1 s. */
-    protected Duration closeNoticeBound() {
+    @Override
+    public Duration closeNoticeBound() {
         return Duration.ofMillis(2 * config.heartbeatMs() + 1_000);
     }
 
-    /** SPEC: no stream is silent longer than HEARTBEAT_MS; this adds the scheduling jitter the kit tolerates. */
-    protected Duration silenceLimit() {
+    @Override
+    public Duration silenceLimit() {
         return Duration.ofMillis(config.heartbeatMs() + Math.max(150, config.heartbeatMs() / 5));
     }
 
     // ---- the JSON endpoints, with REST Assured
 
-    /** A REST Assured request to the server. */
-    protected RequestSpecification api() {
+    @Override
+    public RequestSpecification api() {
         return RestAssured.given(spec);
     }
 
-    /** {@code GET /api/status}, which must answer 200 with JSON. */
-    protected JsonNode status() throws IOException {
+    @Override
+    public JsonNode status() throws IOException {
         Response response = api().get("/api/status");
         assertEquals(200, response.statusCode(), () -> "GET /api/status answered " + response.statusCode());
         return JSON.readTree(response.asByteArray());
     }
 
-    protected long lastEventId() throws IOException {
+    @Override
+    public long lastEventId() throws IOException {
         return status().path("lastEventId").asLong();
     }
 
-    /** Open streams the server reports: {@code kind} is "counter" or "broadcast". */
-    protected int openStreams(String kind) throws IOException {
+    @Override
+    public int openStreams(String kind) throws IOException {
         return status().path("streams").path(kind).asInt();
     }
 
-    protected int openStreams() throws IOException {
+    @Override
+    public int openStreams() throws IOException {
         JsonNode streams = status().path("streams");
         return streams.path("counter").asInt() + streams.path("broadcast").asInt();
     }
 
-    /** Publishes one text event and returns its id; fails unless the answer is 202. */
-    protected long publish(String event, String body) throws IOException {
+    @Override
+    public long publish(String event, String body) throws IOException {
         Response response = api().contentType("text/plain; charset=utf-8")
                 .queryParam("event", event)
                 .body(body.getBytes(StandardCharsets.UTF_8))
@@ -245,31 +243,26 @@ public abstract class TckBase {
         return JSON.readTree(response.asByteArray()).path("id").asLong();
     }
 
-    /** An event name no other check uses, so that each check recognises its own events on the shared stream. */
-    protected static String eventName(String purpose) {
-        return purpose + "-" + Long.toString(ProcessHandle.current().pid(), 36) + "-" + NAMES.incrementAndGet();
-    }
-
     // ---- streams
 
-    /** A raw connection to the server. */
-    protected RawHttp connect() throws IOException {
+    @Override
+    public RawHttp connect() throws IOException {
         return RawHttp.connect(base);
     }
 
-    /** {@code GET target} on a raw socket, head read; the frames are the caller's to read. */
-    protected RawSseStream openStream(String target, String... headerLines) throws IOException {
+    @Override
+    public RawSseStream openStream(String target, String... headerLines) throws IOException {
         awaitRoomForStreams(1);
         return RawSseStream.open(base, "GET", target, headerLines);
     }
 
     /** The URL of {@code target} (a path with an optional query) for okhttp. */
-    protected HttpUrl url(String target) {
+    private HttpUrl url(String target) {
         return HttpUrl.get(base.resolve(target).toString());
     }
 
-    /** A stream read by okhttp-sse, opened (200) before this returns. */
-    protected EventStream events(String target, Map<String, String> headers) throws IOException {
+    @Override
+    public EventStream events(String target, Map<String, String> headers) throws IOException {
         awaitRoomForStreams(1);
         EventStream stream = EventStream.open(sseFactory, url(target), headers);
         try {
@@ -280,16 +273,13 @@ public abstract class TckBase {
         }
     }
 
-    protected EventStream events(String target) throws IOException {
+    @Override
+    public EventStream events(String target) throws IOException {
         return events(target, Map.of());
     }
 
-    /**
-     * For checks that count streams: waits until the streams of earlier checks are gone. They closed their
-     * connections, and the SPEC says the server notices within 2 × HEARTBEAT_MS + 1 s; a server that does not has
-     * broken that rule, so this check fails too (a skip here would hide the broken rule).
-     */
-    protected void awaitNoOpenStreams() {
+    @Override
+    public void awaitNoOpenStreams() {
         try {
             eventually(closeNoticeBound().plusSeconds(1), () -> assertEquals(0, openStreams(), "open streams"));
         } catch (AssertionError e) {
@@ -303,8 +293,8 @@ public abstract class TckBase {
                 + " 2 × HEARTBEAT_MS + 1 s), unless another client holds them: " + e.getMessage();
     }
 
-    /** Waits until the server holds fewer than MAX_STREAMS − k + 1 streams, so that k more can be opened. */
-    protected void awaitRoomForStreams(int k) {
+    @Override
+    public void awaitRoomForStreams(int k) {
         if (config.maxStreams() >= 1_000) {
             return; // the kit never opens that many at once
         }
@@ -317,8 +307,8 @@ public abstract class TckBase {
         }
     }
 
-    /** SPEC: the first frame of every stream is {@code retry: <RETRY_MS>}, alone. */
-    protected void expectRetryFrame(RawSseStream stream, Duration within) throws IOException {
+    @Override
+    public void expectRetryFrame(RawSseStream stream, Duration within) throws IOException {
         SseFrame first = stream.next(within);
         assertTrue(first != null, "the stream ended before its first frame");
         assertEquals(List.of(new SseFrame.Field("retry", String.valueOf(config.retryMs()))), first.fields(),
@@ -326,12 +316,8 @@ public abstract class TckBase {
                         + first.describe());
     }
 
-    /**
-     * Reads a broadcast stream until the last presence event says {@code subscribers} and no other presence follows
-     * for a moment (SPEC: bursts may be coalesced; the last number sent is the true one). Every presence frame on the
-     * way must come without an id. Non-presence frames are skipped.
-     */
-    protected void awaitLastPresence(RawSseStream stream, int subscribers, Duration within) throws IOException {
+    @Override
+    public void awaitLastPresence(RawSseStream stream, int subscribers, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         Integer last = null;
         while (true) {
@@ -360,21 +346,8 @@ public abstract class TckBase {
         }
     }
 
-    /**
-     * The next event that is not a presence: other subscribers coming and going (streams of earlier checks that the
-     * server notices closed only now) may send presence events at any time after a subscriber's own.
-     */
-    protected static SseFrame nextNonPresence(RawSseStream stream) throws IOException {
-        while (true) {
-            SseFrame frame = stream.nextEvent(RawHttp.ANSWER);
-            if (frame == null || !frame.isPresence()) {
-                return frame;
-            }
-        }
-    }
-
-    /** A POST on a raw socket, with exactly these header lines (Content-Length is added). */
-    protected RawResponse post(String target, String contentType, byte[] body, String... headerLines)
+    @Override
+    public RawResponse post(String target, String contentType, byte[] body, String... headerLines)
             throws IOException {
         List<String> headers = new java.util.ArrayList<>();
         if (contentType != null) {
@@ -389,63 +362,5 @@ public abstract class TckBase {
             conn.send(request);
             return conn.readResponse(false, RawHttp.ANSWER);
         }
-    }
-
-    /**
-     * SPEC, every SSE response: text/event-stream (charset=utf-8 allowed), no-cache or no-store,
-     * X-Accel-Buffering: no, no Content-Length, no Content-Encoding.
-     */
-    protected static void assertEventStreamHeaders(HttpHead head, String what) {
-        String contentType = head.header("Content-Type");
-        assertTrue(contentType != null, () -> what + ": no Content-Type (" + head.describe() + ")");
-        String[] parts = contentType.split(";");
-        assertEquals("text/event-stream", parts[0].strip().toLowerCase(Locale.ROOT),
-                () -> what + ": Content-Type " + contentType);
-        for (int i = 1; i < parts.length; i++) {
-            String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace("\"", "");
-            assertTrue(parameter.isEmpty() || parameter.equals("charset=utf-8"),
-                    () -> what + ": the only parameter Content-Type may have is charset=utf-8, was " + contentType);
-        }
-        List<String> cacheControl = head.tokens("Cache-Control");
-        assertTrue(cacheControl.contains("no-cache") || cacheControl.contains("no-store"),
-                () -> what + ": Cache-Control must say no-cache (or no-store), was " + head.headers("Cache-Control"));
-        assertTrue("no".equalsIgnoreCase(head.header("X-Accel-Buffering")),
-                () -> what + ": X-Accel-Buffering must be no, was " + head.header("X-Accel-Buffering"));
-        assertTrue(!head.has("Content-Length"),
-                () -> what + ": a stream has no Content-Length, was " + head.header("Content-Length"));
-        assertTrue(!head.has("Content-Encoding"),
-                () -> what + ": a stream is never compressed, Content-Encoding was " + head.header("Content-Encoding"));
-    }
-
-    // ---- error answers
-
-    /** SPEC: every error the application answers has a JSON body {@code {"error": "<one clear sentence>"}}. */
-    protected static void assertJsonError(String what, int expectedStatus, int status, String contentType, byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        assertEquals(expectedStatus, status, () -> what + " answered " + status + " " + Printable.of(text));
-        assertTrue(contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json"),
-                () -> what + ": an error answer must be JSON, Content-Type was " + contentType);
-        JsonNode json;
-        try {
-            json = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new AssertionFailedError(what + ": error body is not JSON: " + Printable.of(text));
-        }
-        JsonNode error = json == null ? null : json.get("error");
-        if (error == null || !error.isTextual() || error.asText().isBlank()) {
-            fail(what + ": error body must be {\"error\": \"<one clear sentence>\"}, was " + Printable.of(text));
-        }
-    }
-
-    protected static void assertJsonError(String what, int expectedStatus, RawResponse response) {
-        assertJsonError(what, expectedStatus, response.status(), response.header("Content-Type"), response.body());
-    }
-
-    protected static void assertJsonError(String what, int expectedStatus, Response response) {
-        assertJsonError(what, expectedStatus, response.statusCode(), response.contentType(), response.asByteArray());
-    }
-
-    protected static Duration ms(long millis) {
-        return Duration.ofMillis(millis);
     }
 }
