@@ -2,9 +2,11 @@ package workshop.sse.helidon;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.ErrorHandling;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -109,7 +111,15 @@ public final class HelidonServer implements Launcher.Running {
         routing.error(ApiError.class, (req, res, error) -> {
             crossOrigin(demo, req, res); // again: the filter may have thrown before setting them
             error.headers().forEach(res::header);
-            json(req, res, error.status(), error.json());
+            if (req.content().hasEntity() && !req.content().consumed()) {
+                // a refused body is never read, so nothing more can follow on this connection: close it after the answer
+                res.header(HeaderValues.CONNECTION_CLOSE);
+            }
+            try {
+                json(req, res, error.status(), error.json());
+            } catch (ServerConnectionException gone) {
+                // the client left before its answer (a reset in the middle of a body): nothing to tell, nor to log
+            }
         });
         routing.error(Exception.class, (req, res, error) -> {
             // Helidon's request-body decoder fails with these on a malformed chunk size or a body that ends early:
