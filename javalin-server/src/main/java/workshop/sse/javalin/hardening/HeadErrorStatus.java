@@ -1,4 +1,4 @@
-package workshop.sse.javalin;
+package workshop.sse.javalin.hardening;
 
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpException;

@@ -1,4 +1,4 @@
-package workshop.sse.javalin;
+package workshop.sse.javalin.hardening;
 
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.io.Connection;
