@@ -11,6 +11,7 @@ import workshop.sse.core.http.Routes;
 import workshop.sse.core.http.StaticFiles;
 import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
+import workshop.sse.javalin.hardening.AcceptForSseHandler;
 import workshop.sse.javalin.hardening.JettyHardening;
 
 /** The demo on Javalin: routes, cross-origin headers, errors as JSON, and the static page. */

@@ -1,4 +1,4 @@
-package workshop.sse.javalin;
+package workshop.sse.javalin.hardening;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -16,14 +16,14 @@ import workshop.sse.core.http.AcceptHeader;
  * {@code * / *} or {@code text/*} it answers an empty 200. The SPEC streams for those too (406 is decided before, by
  * the demo). So for a request whose Accept allows the stream, Javalin is shown that header spelled out.
  */
-final class AcceptForSseHandler {
+public final class AcceptForSseHandler {
 
     private static final String EVENT_STREAM = "text/event-stream";
 
     private AcceptForSseHandler() {
     }
 
-    static void install(ServletContextHandler handler) {
+    public static void install(ServletContextHandler handler) {
         Filter filter = (request, response, chain) -> {
             HttpServletRequest http = (HttpServletRequest) request;
             String accept = http.getHeader("Accept");
