@@ -1,27 +1,23 @@
 package workshop.sse.helidon;
 
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.ErrorHandling;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
-import workshop.sse.core.http.HeadRules;
 import workshop.sse.core.http.Routes;
 import workshop.sse.core.http.StaticFiles;
 import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
+import workshop.sse.helidon.hardening.HelidonHardening;
 
 /** The demo on Helidon WebServer 4: routes, cross-origin headers, errors as JSON, and the static page. */
 public final class HelidonServer implements Launcher.Running {
@@ -30,61 +26,32 @@ public final class HelidonServer implements Launcher.Running {
 
     private final WebServer server;
     private final SseDemo demo;
-    private final HeadTimeout headTimeout;
+    private final HelidonHardening hardening;
 
-    private HelidonServer(WebServer server, SseDemo demo, HeadTimeout headTimeout) {
+    private HelidonServer(WebServer server, SseDemo demo, HelidonHardening hardening) {
         this.server = server;
         this.demo = demo;
-        this.headTimeout = headTimeout;
+        this.hardening = hardening;
     }
 
     public static HelidonServer start(Settings settings) {
         LogConfig.configureRuntime(); // logging.properties: warnings only, so the ready line is the one line
         SseDemo demo = new SseDemo("helidon", STACK, settings);
-        HeadTimeout headTimeout = new HeadTimeout();
-        SseEndpoints streams = new SseEndpoints(demo, headTimeout);
-        WebServer server = WebServer.builder()
+        HelidonHardening hardening = new HelidonHardening();
+        SseEndpoints streams = new SseEndpoints(demo, hardening);
+        WebServer server = hardening.configure(WebServer.builder())
                 .host(settings.host())
                 .port(settings.port())
-                // A deep accept queue: a burst of reconnecting clients (after POST /api/disconnect) must not
-                // overflow the JDK's default of 50 and wait a second for a resent SYN.
-                .backlog(4096)
-                // Helidon's NIO socket gives every connection two 8 KiB buffers, held for as long as the connection
-                // lives: for 10,000 streams, 160 MiB. On a plain socket the JDK reads and writes without them.
-                .useNio(false)
-                // Every response's output is buffered (4 KiB by default), for a stream as long as it lives; an SSE
-                // sink flushes each event anyway.
-                .writeBufferSize(512)
-                // HeadTimeout: 408 for a head not complete 15 s after the accept (or the previous response). It
-                // starts the clock when Helidon configures each accepted socket. Helidon's own idle sweep keeps its
-                // default (5 minutes): set to 15 s, it would close a kept-alive connection, silently, before the 408.
-                .connectionOptions(headTimeout.acceptWatcher())
-                .addConnectionSelector(BadRequests.otherVersions())
-                .addConnectionSelector(BadRequests.unclaimedConnections())
-                .addProtocol(Http1Config.builder()
-                        .maxHeadersSize(HeadRules.MAX_BYTES) // a bigger head is 431
-                        .maxPrologueLength(HeadRules.MAX_BYTES) // Helidon's 2 KiB would refuse a 7 KiB request line
-                        .addReceiveListener(headTimeout)
-                        .build())
-                .directHandlers(BadRequests.install())
-                .errorHandling(ErrorHandling.builder().includeEntity(true).build()) // BadRequests reads the message
-                .routing(routing -> routes(routing, demo, streams, headTimeout))
+                .routing(routing -> routes(routing, demo, streams, hardening))
                 .build()
                 .start();
-        return new HelidonServer(server, demo, headTimeout);
+        return new HelidonServer(server, demo, hardening);
     }
 
-    private static void routes(HttpRouting.Builder routing, SseDemo demo, SseEndpoints streams, HeadTimeout headTimeout) {
+    private static void routes(HttpRouting.Builder routing, SseDemo demo, SseEndpoints streams,
+                               HelidonHardening hardening) {
+        routing.addFilter(hardening::filter);
         routing.addFilter((chain, req, res) -> {
-            headTimeout.watch(req, res);
-            if (!req.path().rawPath().startsWith("/")) { // "GET api/status": Helidon routes it; HTTP says 400
-                throw new ApiError(400, "The request target must start with /.");
-            }
-            for (Header header : req.headers()) { // Helidon accepts a header line with no name (": value")
-                if (!HeadRules.isToken(header.name())) {
-                    throw new ApiError(400, "A header name is missing or malformed.");
-                }
-            }
             String path = req.path().path();
             if (Routes.isApi(path)) {
                 crossOrigin(demo, req, res);
@@ -111,21 +78,11 @@ public final class HelidonServer implements Launcher.Running {
         routing.error(ApiError.class, (req, res, error) -> {
             crossOrigin(demo, req, res); // again: the filter may have thrown before setting them
             error.headers().forEach(res::header);
-            if (req.content().hasEntity() && !req.content().consumed()) {
-                // a refused body is never read, so nothing more can follow on this connection: close it after the answer
-                res.header(HeaderValues.CONNECTION_CLOSE);
-            }
-            try {
-                json(req, res, error.status(), error.json());
-            } catch (ServerConnectionException gone) {
-                // the client left before its answer (a reset in the middle of a body): nothing to tell, nor to log
-            }
+            hardening.beforeRefusing(req, res);
+            json(req, res, error.status(), error.json());
         });
         routing.error(Exception.class, (req, res, error) -> {
-            // Helidon's request-body decoder fails with these on a malformed chunk size or a body that ends early:
-            // the client's error, not the server's
-            if (error instanceof NumberFormatException
-                    || error instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException) {
+            if (HelidonHardening.isMalformedBody(error)) {
                 json(req, res, 400, new ApiError(400, "The request body was malformed or ended early.").json());
                 return;
             }
@@ -166,11 +123,15 @@ public final class HelidonServer implements Launcher.Running {
      */
     private static void send(ServerRequest req, ServerResponse res, int status, String type, byte[] body) {
         res.status(status).header(HeaderNames.CONTENT_TYPE, type);
-        if (isHead(req)) {
-            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
-            res.send();
-        } else {
-            res.send(body);
+        try {
+            if (isHead(req)) {
+                res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+                res.send();
+            } else {
+                res.send(body);
+            }
+        } catch (ServerConnectionException gone) {
+            // the client left before its answer: nothing to tell (Helidon would log a stack trace from an error handler)
         }
     }
 
@@ -189,6 +150,6 @@ public final class HelidonServer implements Launcher.Running {
     public void close() {
         demo.close();
         server.stop();
-        headTimeout.stop();
+        hardening.close();
     }
 }

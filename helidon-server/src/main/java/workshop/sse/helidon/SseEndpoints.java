@@ -6,6 +6,7 @@ import io.helidon.webserver.sse.SseSink;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.demo.StreamRequest;
+import workshop.sse.helidon.hardening.HelidonHardening;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503
@@ -15,9 +16,9 @@ import workshop.sse.core.demo.StreamRequest;
 final class SseEndpoints {
 
     private final SseDemo demo;
-    private final HeadTimeout connections;
+    private final HelidonHardening connections;
 
-    SseEndpoints(SseDemo demo, HeadTimeout connections) {
+    SseEndpoints(SseDemo demo, HelidonHardening connections) {
         this.demo = demo;
         this.connections = connections;
     }

@@ -6,12 +6,12 @@ import io.helidon.webserver.sse.SseSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.wire.SseFrames;
 import workshop.sse.core.wire.SseMessage;
 import workshop.sse.core.wire.SseStream;
+import workshop.sse.helidon.hardening.WriterInterrupter;
 
 /**
  * One stream's writer: drains the stream's outbox into Helidon's {@link SseSink}, on the virtual thread Helidon
@@ -26,10 +26,8 @@ final class StreamPump {
     }
 
     static void run(ServerResponse res, SseStream stream, SseDemo demo) {
-        // A client that stops reading leaves this thread blocked in a socket write. On overflow, interrupting it
-        // makes the JDK close the socket under a virtual thread blocked in I/O, so that write fails now.
-        // (Helidon's request API has no handle on the connection to close it directly.)
-        Interrupter interrupter = new Interrupter(Thread.currentThread());
+        // a client that stops reading leaves this thread blocked in a write: on overflow, the interrupt ends it
+        WriterInterrupter interrupter = new WriterInterrupter(Thread.currentThread());
         stream.outbox().onOverflow(interrupter::interrupt);
         // Helidon's sink has no way to write retry: (SseEvent's reconnectDelay is never written); its only output
         // stream is the response's, which it takes when created. Helidon's stream filter hook hands us the same
@@ -85,38 +83,6 @@ final class StreamPump {
             sink.close(); // the response's last chunk; fails harmlessly when the client is gone
         } catch (RuntimeException e) {
             // the connection is closed already
-        }
-    }
-
-    /** Interrupts the writer only while it still writes this stream, never the connection's next request. */
-    private static final class Interrupter {
-        private final Thread writer;
-        private final ReentrantLock lock = new ReentrantLock();
-        private boolean writing = true;
-
-        Interrupter(Thread writer) {
-            this.writer = writer;
-        }
-
-        void interrupt() {
-            lock.lock();
-            try {
-                if (writing) {
-                    writer.interrupt();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void done() {
-            lock.lock();
-            try {
-                writing = false;
-                Thread.interrupted(); // clear an interrupt that came too late to matter
-            } finally {
-                lock.unlock();
-            }
         }
     }
 

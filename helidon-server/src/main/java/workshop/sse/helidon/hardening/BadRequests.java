@@ -1,4 +1,4 @@
-package workshop.sse.helidon;
+package workshop.sse.helidon.hardening;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * Answers for requests Helidon refuses while it parses the head, before routing. Helidon answers a head over its
  * maxHeadersSize with 400, and a request line over its maxPrologueLength with 414 (the SPEC wants 431 for both), and a request line whose method is not a token (such as
  * {@code G(T}) with 500, because the parser's IllegalArgumentException surfaces as an internal error. Helidon
- * only tells a handler why when ErrorHandling.includeEntity is on (see HelidonServer).
+ * only tells a handler why when ErrorHandling.includeEntity is on (see HelidonHardening).
  */
 final class BadRequests implements DirectHandler {
 
@@ -115,7 +115,7 @@ final class BadRequests implements DirectHandler {
         if (eventType == EventType.BAD_REQUEST && HEAD_TOO_LARGE.equals(message) || status.code() == 414) {
             answer = Status.create(431, "Request Header Fields Too Large");
         } else if (eventType == EventType.INTERNAL_ERROR) {
-            // Routing errors go to HelidonServer's error handlers; what reaches here failed while parsing.
+            // Routing errors go to the routing's error handlers; what reaches here failed while parsing.
             answer = Status.BAD_REQUEST_400;
         }
         return TransportResponse.builder().status(answer).headers(headers).keepAlive(false).build();

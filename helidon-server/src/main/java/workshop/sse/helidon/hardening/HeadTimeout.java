@@ -1,4 +1,4 @@
-package workshop.sse.helidon;
+package workshop.sse.helidon.hardening;
 
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Headers;
