@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
+import workshop.sse.rawsocket.http.Answer;
+import workshop.sse.rawsocket.http.Connection;
 
 /**
  * The demo on a bare {@link ServerSocket}: one virtual thread accepts, and each connection gets a virtual thread
@@ -67,10 +69,10 @@ public final class RawSocketServer implements Launcher.Running {
     private void serve(Socket socket) {
         try {
             socket.setTcpNoDelay(true); // small SSE frames go out now, not after Nagle's wait for more
-            Router.Answer.Stream stream = new Connection(socket, router).serve();
+            Answer.Stream stream = new Connection(socket, router).serve();
             if (stream != null) {
                 // the request is over, and with it the HTTP connection's buffers: the stream owns the socket now
-                SseStreamWriter.run(socket, stream.headers(), stream.stream(), demo);
+                StreamPump.run(socket, stream.headers(), stream.stream(), demo);
             }
         } catch (IOException e) {
             // the socket failed as it opened

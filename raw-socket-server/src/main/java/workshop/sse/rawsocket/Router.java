@@ -11,28 +11,15 @@ import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.http.Routes;
 import workshop.sse.core.http.StaticFiles;
-import workshop.sse.core.wire.SseStream;
+import workshop.sse.rawsocket.http.Answer;
+import workshop.sse.rawsocket.http.Handler;
+import workshop.sse.rawsocket.http.HttpRequest;
 
 /**
  * What to answer a request, decided apart from how it is written: the API (with its cross-origin headers on every
- * answer, errors included) and the static files. HTTP framing is Connection's job, SSE writing SseStreamWriter's.
+ * answer, errors included) and the static files. HTTP framing is Connection's job, SSE writing StreamPump's.
  */
-final class Router {
-
-    /** An answer to write. */
-    sealed interface Answer {
-        /** An ordinary response with a known body. */
-        record Plain(int status, Map<String, String> headers, byte[] body) implements Answer {
-        }
-
-        /** 200 and an SSE stream: the headers, then the stream's frames until it ends. */
-        record Stream(Map<String, String> headers, SseStream stream) implements Answer {
-        }
-
-        /** HEAD on a stream endpoint: the stream's headers and no body. */
-        record StreamHeaders(Map<String, String> headers) implements Answer {
-        }
-    }
+final class Router implements Handler {
 
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
@@ -42,19 +29,20 @@ final class Router {
         this.demo = demo;
     }
 
-    Answer route(HttpRequest request) throws IOException {
+    @Override
+    public Answer answer(HttpRequest request) throws IOException {
         if (Routes.isApi(request.path())) {
             Map<String, String> cors = demo.crossOrigin().headersFor(request.header("Origin"));
             try {
                 return api(request, cors);
             } catch (ApiError error) {
-                return error(error, cors);
+                return Answer.error(error, cors);
             }
         }
         try {
             return file(request);
         } catch (ApiError error) {
-            return error(error, Map.of());
+            return Answer.error(error, Map.of());
         }
     }
 
@@ -99,14 +87,6 @@ final class Router {
         Map<String, String> headers = new LinkedHashMap<>(cors);
         headers.putAll(JSON);
         return new Answer.Plain(status, headers, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Every error the application answers has a JSON body, and keeps its extra headers (Allow, Retry-After). */
-    static Answer error(ApiError error, Map<String, String> cors) {
-        Map<String, String> headers = new LinkedHashMap<>(cors);
-        headers.putAll(error.headers());
-        headers.putAll(JSON);
-        return new Answer.Plain(error.status(), headers, error.json().getBytes(StandardCharsets.UTF_8));
     }
 
     private static StreamRequest streamRequest(HttpRequest request) {

@@ -1,4 +1,4 @@
-package workshop.sse.rawsocket;
+package workshop.sse.rawsocket.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import workshop.sse.core.http.HeadRules;
  * part every framework does for you, and where a server is easiest to attack, so it is strict: anything it cannot
  * read exactly is 400, and it never reads more than {@link HeadRules#MAX_BYTES} (431) before giving up.
  */
-final class HttpRequest {
+public final class HttpRequest {
 
     /** A head the server refuses before the application sees it (400, 431, 501, 505). */
     static final class BadHead extends Exception {
@@ -128,32 +128,32 @@ final class HttpRequest {
         return request;
     }
 
-    String method() {
+    public String method() {
         return method;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
     /** The query as sent, still percent-encoded ("" when there is none). */
-    String rawQuery() {
+    public String rawQuery() {
         return rawQuery;
     }
 
     /** A query parameter's decoded value: the first one when repeated, null when absent. */
-    String query(String name) {
+    public String query(String name) {
         return query.get(name);
     }
 
     /** A header's value, null when absent; repeated headers are joined with ", " as RFC 9110 5.3 allows. */
-    String header(String name) {
+    public String header(String name) {
         List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
         return values == null ? null : String.join(", ", values);
     }
 
     /** Every value of a header, each list element split at commas: for Content-Length and Transfer-Encoding. */
-    List<String> headerTokens(String name) {
+    public List<String> headerTokens(String name) {
         List<String> tokens = new ArrayList<>();
         for (String value : headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())) {
             for (String token : value.split(",", -1)) {
@@ -163,11 +163,11 @@ final class HttpRequest {
         return tokens;
     }
 
-    boolean isHead() {
+    public boolean isHead() {
         return method.equals("HEAD");
     }
 
-    RequestBody body() {
+    public RequestBody body() {
         return body;
     }
 

@@ -8,15 +8,17 @@ import java.util.Map;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.wire.FrameBatch;
 import workshop.sse.core.wire.SseStream;
+import workshop.sse.rawsocket.http.Connection;
+import workshop.sse.rawsocket.http.HttpResponse;
 
 /**
  * The SSE half: drains one stream's outbox onto its socket, on the connection's own virtual thread. Waiting for the
  * next frames, or blocking in a write to a slow client, parks only that virtual thread. It writes to the socket
  * itself, with no buffer in between: each batch of frames is one write, and an idle stream holds no buffer at all.
  */
-final class SseStreamWriter {
+final class StreamPump {
 
-    private SseStreamWriter() {
+    private StreamPump() {
     }
 
     /** Writes the stream until it ends, however it ends; the caller closes the socket afterwards. */

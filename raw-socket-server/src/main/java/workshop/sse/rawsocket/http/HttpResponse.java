@@ -1,4 +1,4 @@
-package workshop.sse.rawsocket;
+package workshop.sse.rawsocket.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +10,7 @@ import java.util.Map;
  * Writing an answer by hand: a status line, headers, a blank line, and a body whose length is announced in
  * Content-Length, so that a kept-alive client knows where the next response starts.
  */
-final class HttpResponse {
+public final class HttpResponse {
 
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(100, "Continue"), Map.entry(200, "OK"), Map.entry(202, "Accepted"),
@@ -64,7 +64,7 @@ final class HttpResponse {
     }
 
     /** The head {@link #startStream} writes, as text: a stream writer sends it together with its first frame. */
-    static String streamHead(Map<String, String> headers) {
+    public static String streamHead(Map<String, String> headers) {
         StringBuilder text = statusLine(200);
         headers.forEach((name, value) -> header(text, name, value));
         header(text, "Connection", "close");

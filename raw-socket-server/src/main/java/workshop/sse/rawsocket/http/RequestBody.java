@@ -1,4 +1,4 @@
-package workshop.sse.rawsocket;
+package workshop.sse.rawsocket.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,13 +11,13 @@ import workshop.sse.core.http.ApiError;
  * the right byte. The length comes from Content-Length, or from chunked framing (decoded here: the SPEC wants a
  * too-large chunked body refused as soon as it passes the limit, which only a server that reads it can do).
  */
-abstract class RequestBody extends InputStream {
+public abstract class RequestBody extends InputStream {
 
     private Runnable beforeFirstRead = () -> { };
     private boolean started;
 
     /** The declared length: 0 without a body, -1 when chunked. */
-    abstract long length();
+    public abstract long length();
 
     /** True once every byte of the body has been read (and the connection is at the next request). */
     abstract boolean finished();
@@ -107,7 +107,7 @@ abstract class RequestBody extends InputStream {
         }
 
         @Override
-        long length() {
+        public long length() {
             return length;
         }
 
@@ -149,7 +149,7 @@ abstract class RequestBody extends InputStream {
         }
 
         @Override
-        long length() {
+        public long length() {
             return -1;
         }
 

@@ -1,4 +1,4 @@
-package workshop.sse.rawsocket;
+package workshop.sse.rawsocket.http;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -18,7 +18,7 @@ import workshop.sse.core.http.Json;
  * One client connection's HTTP, on its own virtual thread: read a head, answer, and again (keep-alive), until the
  * client closes, something goes wrong, or the answer is a stream, which then takes the socket over.
  */
-final class Connection {
+public final class Connection {
 
     /** The longest wait for the next bytes of a body. */
     private static final int BODY_READ_TIMEOUT_MS = 15_000;
@@ -29,15 +29,15 @@ final class Connection {
     private static final int LINGER_MS = 1_000;
 
     private final Socket socket;
-    private final Router router;
+    private final Handler handler;
     private final DeadlineInput raw;
     private final InputStream in;
     private final OutputStream out;
-    private Router.Answer.Stream stream; // the answer that takes the socket over, once there is one
+    private Answer.Stream stream; // the answer that takes the socket over, once there is one
 
-    Connection(Socket socket, Router router) throws IOException {
+    public Connection(Socket socket, Handler handler) throws IOException {
         this.socket = socket;
-        this.router = router;
+        this.handler = handler;
         this.raw = new DeadlineInput(socket);
         // Small buffers: every connection allocates them, thousands at a time when clients reconnect together, and
         // most requests and answers are a few hundred bytes (a larger write goes past the buffer, straight out).
@@ -49,7 +49,7 @@ final class Connection {
      * Serves requests until the connection is done, and closes the socket; but when the answer is a stream, returns
      * it with the socket still open, for the stream's writer. This connection's buffers are not needed any more then.
      */
-    Router.Answer.Stream serve() {
+    public Answer.Stream serve() {
         try {
             while (serveOne()) {
                 // keep-alive: the next request on the same connection
@@ -96,18 +96,18 @@ final class Connection {
             });
         }
 
-        Router.Answer answer;
+        Answer answer;
         try {
-            answer = router.route(request);
+            answer = handler.answer(request);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (RuntimeException e) {
             System.err.println("raw-socket: " + request + " failed: " + e);
-            answer = Router.error(new ApiError(500, "The server failed to answer this request."), Map.of());
+            answer = Answer.error(new ApiError(500, "The server failed to answer this request."), Map.of());
         }
 
         switch (answer) {
-            case Router.Answer.Plain plain -> {
+            case Answer.Plain plain -> {
                 boolean keepAlive = request.wantsKeepAlive() && request.body().discardIfAtMost(DISCARDABLE_BODY);
                 HttpResponse.send(out, plain.status(), plain.headers(), plain.body(), request.isHead(), keepAlive);
                 if (!keepAlive) {
@@ -115,13 +115,13 @@ final class Connection {
                 }
                 return keepAlive;
             }
-            case Router.Answer.StreamHeaders head -> {
+            case Answer.StreamHeaders head -> {
                 // a stream's headers have no Content-Length, and without one only closing ends the response
                 HttpResponse.startStream(out, head.headers());
                 out.flush();
                 return false;
             }
-            case Router.Answer.Stream opened -> {
+            case Answer.Stream opened -> {
                 // the stream's head was complete: from here no head deadline applies, and reads are not needed
                 raw.timeout(0);
                 stream = opened;
@@ -159,7 +159,7 @@ final class Connection {
         }
     }
 
-    static void closeQuietly(Socket socket) {
+    public static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {
