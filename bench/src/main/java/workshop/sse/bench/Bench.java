@@ -19,6 +19,8 @@ import java.util.Map;
  * bench compare [--runs 3] [--profiles idle,steady,burst] [--servers floor,javalin,...] [--streams N --events N]
  *               [--out docs/bench] [--readme README.md]
  *     the four servers of the workspace and the floor, a fresh process per profile and run, side by side
+ * bench readmes [--out docs/bench]
+ *     each server module's README section, again, from the last comparison's results.json
  * bench floor [--port N]
  *     the floor on its own
  * </pre>
@@ -36,6 +38,7 @@ public final class Bench {
         switch (args[0]) {
             case "load" -> load(flags);
             case "compare" -> compare(flags);
+            case "readmes" -> readmes(flags);
             case "floor" -> FloorServer.main(Arrays.copyOfRange(args, 1, args.length));
             default -> usage("unknown command " + args[0]);
         }
@@ -73,9 +76,18 @@ public final class Bench {
         String command = flags.getOrDefault("--command", "./benchmark");
         Report report = new Report(contestants, comparison.run(), comparison.cpu(), runs, command);
         report.write(out, flags.containsKey("--readme") ? root.resolve(flags.get("--readme")) : null);
+        if (flags.containsKey("--readme")) {
+            ModuleFigures.embedAll(out.resolve("results.json"), root);
+        }
         System.out.println();
         System.out.print(report.markdown());
         System.out.println("\nwritten: " + out.resolve("results.json") + ", results.md, results.svg");
+    }
+
+    private static void readmes(Map<String, String> flags) throws Exception {
+        Path root = Path.of(flags.getOrDefault("--root", ".")).toAbsolutePath().normalize();
+        Path results = root.resolve(flags.getOrDefault("--out", "docs/bench")).resolve("results.json");
+        ModuleFigures.embedAll(results, root).forEach(readme -> System.out.println("written: " + readme));
     }
 
     private static Profile scaled(Profile profile, Map<String, String> flags) {
@@ -127,6 +139,7 @@ public final class Bench {
                        ./benchmark load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
                        ./benchmark compare [--runs N] [--profiles idle,steady,burst] [--servers floor,javalin,...]
                                        [--streams N --events N | --smoke true] [--out DIR] [--readme FILE]
+                       ./benchmark readmes                  the modules' READMEs again, from docs/bench/results.json
                        ./benchmark floor [--port N]""");
         System.exit(2);
     }
