@@ -1,0 +1,56 @@
+package workshop.sse.rawsocket.selftest;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import workshop.sse.core.Settings;
+import workshop.sse.rawsocket.Main;
+import workshop.sse.rawsocket.RawSocketServer;
+import workshop.sse.tck.ServerUnderTest;
+import workshop.sse.tck.SseServerTck;
+
+/**
+ * The kit against the real raw-socket server behind a {@link FaultProxy}. Not a test of its own:
+ * {@link KitCatchesEveryFaultTest} runs it.
+ */
+class FaultyRawSocketTck extends SseServerTck {
+
+    /** One run of the kit: what the proxy reported about itself meanwhile. */
+    record Run(List<String> proxyErrors) {
+        Run() {
+            this(new CopyOnWriteArrayList<>());
+        }
+    }
+
+    /**
+     * The run in progress on this thread. The JUnit launcher makes the instance of this class itself, and runs its
+     * lifecycle and checks on the thread that called it: so runs on several threads each see their own.
+     */
+    static final ThreadLocal<Run> RUN = new ThreadLocal<>();
+
+    private Run run;
+
+    @Override
+    protected ServerUnderTest startServer(Map<String, String> settings) throws IOException {
+        run = Objects.requireNonNull(RUN.get(), "no run set: KitCatchesEveryFaultTest runs this kit");
+        RawSocketServer server = RawSocketServer.start(Settings.fromEnv(settings));
+        FaultProxy proxy;
+        try {
+            proxy = FaultProxy.start(server.port(), run.proxyErrors()::add);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return ServerUnderTest.of(proxy.baseUri(), () -> {
+            proxy.close();
+            server.close();
+        });
+    }
+
+    @Override
+    protected List<String> launchCommand() {
+        return javaCommand(Main.class.getName());
+    }
+}
