@@ -1,5 +1,7 @@
 package workshop.sse.rawsocket.selftest;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,16 +12,19 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server, one upstream connection for each client connection. It passes
- * bytes both ways as they are, and a close, a half-close or a reset on one side to the other, so the kit sees the
- * server itself.
+ * A TCP proxy on 127.0.0.1 in front of a real server, one upstream connection for each client connection. Without a
+ * fault it passes bytes both ways as they are, and a close, a half-close or a reset on one side to the other, so the
+ * kit sees the server itself. With a {@link Fault}, each connection goes through a {@link FaultyConnection}, which
+ * reads the HTTP and lets the fault change it.
  */
 final class FaultProxy implements AutoCloseable {
 
@@ -30,20 +35,25 @@ final class FaultProxy implements AutoCloseable {
     static final int SOCKET_BUFFER = 64 * 1024;
 
     private final int upstreamPort;
+    private final Fault fault;
     private final Consumer<String> errors;
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
-    private FaultProxy(int upstreamPort, Consumer<String> errors) throws IOException {
+    private FaultProxy(int upstreamPort, Fault fault, Consumer<String> errors) throws IOException {
         this.upstreamPort = upstreamPort;
+        this.fault = fault;
         this.errors = errors;
         this.listener = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
     }
 
-    /** @param errors told what went wrong in the proxy itself (never what a client or the server did) */
-    static FaultProxy start(int upstreamPort, Consumer<String> errors) throws IOException {
-        FaultProxy proxy = new FaultProxy(upstreamPort, errors);
+    /**
+     * @param fault  null for none: every byte passes unchanged
+     * @param errors told what went wrong in the proxy itself (never what a client or the server did)
+     */
+    static FaultProxy start(int upstreamPort, Fault fault, Consumer<String> errors) throws IOException {
+        FaultProxy proxy = new FaultProxy(upstreamPort, fault, errors);
         proxy.threads.execute(proxy::accept);
         return proxy;
     }
@@ -63,11 +73,20 @@ final class FaultProxy implements AutoCloseable {
                 continue; // closed (then the loop ends), or one client that reset at once
             }
             sockets.add(client);
-            threads.execute(() -> passThrough(client));
+            if (fault == null) {
+                threads.execute(() -> passThrough(client));
+            } else {
+                threads.execute(new FaultyConnection(this, fault, client)::run);
+            }
         }
     }
 
-    // ---- bytes both ways, as they are
+    /** Stops taking connections (what a server whose accept loop died looks like); those open go on. */
+    void stopAccepting() {
+        closeQuietly(listener);
+    }
+
+    // ---- without a fault: bytes both ways, as they are
 
     private void passThrough(Socket client) {
         Socket upstream;
@@ -129,8 +148,10 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
+    // ---- for FaultyConnection and the faults
+
     /** A new connection to the server, with the proxy's small buffers. */
-    private Socket connectUpstream() throws IOException {
+    Socket connectUpstream() throws IOException {
         Socket upstream = new Socket();
         sockets.add(upstream);
         try {
@@ -144,13 +165,40 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /** Sends a request of the proxy's own to the server, and returns the answer's status line. */
+    String sendUpstream(String request) throws IOException {
+        Socket upstream = connectUpstream();
+        try {
+            upstream.setSoTimeout(5_000);
+            upstream.getOutputStream().write(request.getBytes(ISO_8859_1));
+            Wire.Head head = Wire.readHead(upstream.getInputStream());
+            return head == null ? "(no answer)" : Wire.lines(head.bytes()).get(0);
+        } finally {
+            release(upstream);
+        }
+    }
+
+    /** Runs {@code task} on a thread of the proxy's, stopped when the proxy is. */
+    Future<?> submit(Runnable task) {
+        return threads.submit(task);
+    }
+
+    <T> Future<T> submit(Callable<T> task) {
+        return threads.submit(task);
+    }
+
+    /** Something went wrong in the proxy itself: the self-test reports it, as it must not be mistaken for a catch. */
+    void error(String what, Throwable e) {
+        errors.accept(what + ": " + e);
+    }
+
     /** Closes a socket of the proxy's for good. */
-    private void release(Socket socket) {
+    void release(Socket socket) {
         closeQuietly(socket);
         sockets.remove(socket);
     }
 
-    private static void shutdownOutput(Socket socket) {
+    static void shutdownOutput(Socket socket) {
         try {
             socket.shutdownOutput();
         } catch (IOException e) {
@@ -159,7 +207,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** Closes with a reset (RST), as a broken connection does. */
-    private static void abort(Socket socket) {
+    static void abort(Socket socket) {
         try {
             socket.setSoLinger(true, 0);
         } catch (IOException e) {
@@ -168,7 +216,7 @@ final class FaultProxy implements AutoCloseable {
         closeQuietly(socket);
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
+    static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
         } catch (Exception e) {

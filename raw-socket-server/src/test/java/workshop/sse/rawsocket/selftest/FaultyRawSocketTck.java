@@ -12,15 +12,15 @@ import workshop.sse.tck.ServerUnderTest;
 import workshop.sse.tck.SseServerTck;
 
 /**
- * The kit against the real raw-socket server behind a {@link FaultProxy}. Not a test of its own:
- * {@link KitCatchesEveryFaultTest} runs it.
+ * The kit against the real raw-socket server behind a {@link FaultProxy} with the fault of the current {@link Run}
+ * (or none). Not a test of its own: {@link KitCatchesEveryFaultTest} runs it.
  */
 class FaultyRawSocketTck extends SseServerTck {
 
-    /** One run of the kit: what the proxy reported about itself meanwhile. */
-    record Run(List<String> proxyErrors) {
-        Run() {
-            this(new CopyOnWriteArrayList<>());
+    /** What one run of the kit is against (null: no fault), and what the proxy reported about itself meanwhile. */
+    record Run(Fault fault, List<String> proxyErrors) {
+        Run(Fault fault) {
+            this(fault, new CopyOnWriteArrayList<>());
         }
     }
 
@@ -35,10 +35,11 @@ class FaultyRawSocketTck extends SseServerTck {
     @Override
     protected ServerUnderTest startServer(Map<String, String> settings) throws IOException {
         run = Objects.requireNonNull(RUN.get(), "no run set: KitCatchesEveryFaultTest runs this kit");
+        Fault fault = run.fault();
         RawSocketServer server = RawSocketServer.start(Settings.fromEnv(settings));
         FaultProxy proxy;
         try {
-            proxy = FaultProxy.start(server.port(), run.proxyErrors()::add);
+            proxy = FaultProxy.start(server.port(), fault, run.proxyErrors()::add);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;

@@ -2,27 +2,47 @@ package workshop.sse.rawsocket.selftest;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
 import workshop.sse.tck.RunAgainst;
+import workshop.sse.tck.SpecRules;
 
-/** The kit proves itself: against the real server, through a proxy, every check passes. */
+/**
+ * The kit proves itself: against the real server broken in one rule (a {@link Fault}), the kit's checks of that rule
+ * fail; against the same server unbroken, through the same proxy, every check passes.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KitCatchesEveryFaultTest {
 
+    /** Fault runs at a time, each with its own server and proxy. (The unbroken run, whose timings count, runs alone.) */
+    private static final int AT_A_TIME = 3;
+
     /** How one run of the kit went: the kit's own report (a line per check), and the proxy's failures, if any. */
     private record Outcome(int failed, String report, List<String> proxyErrors) {
+        List<String> failedChecks() {
+            return report.lines().filter(line -> line.startsWith("FAIL  ")).map(line -> line.substring(6)).toList();
+        }
     }
 
-    private static Outcome run(String only) {
-        FaultyRawSocketTck.Run run = new FaultyRawSocketTck.Run();
+    private static Outcome run(Fault fault, String only) {
+        FaultyRawSocketTck.Run run = new FaultyRawSocketTck.Run(fault);
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         FaultyRawSocketTck.RUN.set(run);
         try {
@@ -37,9 +57,37 @@ class KitCatchesEveryFaultTest {
     @Order(1)
     @DisplayName("the whole kit passes against the unbroken server through the proxy")
     void theUnbrokenServerPasses() {
-        Outcome outcome = run(null);
+        Outcome outcome = run(null, null);
         assertEquals(List.of(), outcome.proxyErrors(), "the proxy failed itself");
         assertEquals(0, outcome.failed(), () -> "the kit failed against the unbroken server through the proxy, which"
                 + " must pass on every byte as it is:\n" + outcome.report());
+    }
+
+    @TestFactory
+    @Order(2)
+    @DisplayName("the kit catches every fault")
+    Stream<DynamicTest> everyFaultIsCaught() {
+        ExecutorService runner = Executors.newFixedThreadPool(AT_A_TIME, Thread.ofPlatform().daemon().factory());
+        Map<Fault, Future<Outcome>> runs = new LinkedHashMap<>();
+        for (Fault fault : Fault.values()) {
+            runs.put(fault, runner.submit(() -> run(fault, String.join(",", fault.rules()))));
+        }
+        runner.shutdown();
+        return runs.entrySet().stream().map(run -> dynamicTest(run.getKey().describe(),
+                () -> assertCaught(run.getKey(), run.getValue().get())));
+    }
+
+    /** Each rule the fault breaks has a check that failed, and the proxy did not fail itself (that would prove nothing). */
+    private static void assertCaught(Fault fault, Outcome outcome) {
+        assertEquals(List.of(), outcome.proxyErrors(), () -> fault.describe() + ": the proxy failed itself, so a failed"
+                + " check proves nothing:\n" + outcome.report());
+        for (String rule : fault.rules()) {
+            List<String> caughtBy = outcome.failedChecks().stream()
+                    .filter(check -> SpecRules.cited(check).contains(rule)).toList();
+            assertTrue(!caughtBy.isEmpty(), () -> "the kit did not catch " + fault.describe() + ": no check of " + rule
+                    + " failed\n" + outcome.report());
+            System.out.println("caught " + fault.describe() + "\n    by " + caughtBy.size() + " failed check(s), first "
+                    + caughtBy.get(0));
+        }
     }
 }
