@@ -18,10 +18,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One way a server can break one rule of SPEC.md, the smallest and most plausible one a server could have: the
- * self-test puts each between the kit and the real raw-socket server ({@link FaultProxy}), and the kit's checks of
- * that rule must fail.
+ * self-test puts each between the kit and the real raw-socket server ({@link FaultProxy}), or, for the rules of
+ * section 1 ("Running"), into the launcher ({@link FaultyLauncher}), and the kit's checks of that rule must fail.
  */
 enum Fault {
+
+    // ---- 1 Running: FaultyLauncher breaks these
+
+    IGNORES_PORT_FLAG("1.1", "ignores the --port flag: PORT from the environment applies"),
+    BAD_SETTING_EXITS_0("1.2", "reports a bad setting in one line, then exits with status 0"),
+    READY_LINE_NAMES_PORT_0("1.3", "names the port it was given in the ready line (PORT=0: http://127.0.0.1:0/),"
+            + " not the one it bound"),
+    SIGTERM_KILLS("1.4", "leaves SIGTERM to the operating system: killed, exit status 143"),
 
     // ---- 2 Endpoints
 
@@ -484,6 +492,11 @@ enum Fault {
     /** What the broken server does. */
     String what() {
         return what;
+    }
+
+    /** Section 1 is about starting and stopping: the launcher breaks it, not the proxy. */
+    boolean breaksTheLauncher() {
+        return rules.stream().allMatch(rule -> rule.startsWith("1."));
     }
 
     /** "3.3 NO_RETRY_FRAME: leaves out ...": the rules first, as in the kit's checks. */

@@ -1,6 +1,7 @@
 package workshop.sse.rawsocket.selftest;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +14,8 @@ import workshop.sse.tck.SseServerTck;
 
 /**
  * The kit against the real raw-socket server behind a {@link FaultProxy} with the fault of the current {@link Run}
- * (or none). Not a test of its own: {@link KitCatchesEveryFaultTest} runs it.
+ * (or none). The "running:" checks start {@link FaultyLauncher} for a fault of section 1, the plain Main otherwise.
+ * Not a test of its own: {@link KitCatchesEveryFaultTest} runs it.
  */
 class FaultyRawSocketTck extends SseServerTck {
 
@@ -35,7 +37,7 @@ class FaultyRawSocketTck extends SseServerTck {
     @Override
     protected ServerUnderTest startServer(Map<String, String> settings) throws IOException {
         run = Objects.requireNonNull(RUN.get(), "no run set: KitCatchesEveryFaultTest runs this kit");
-        Fault fault = run.fault();
+        Fault fault = run.fault() == null || run.fault().breaksTheLauncher() ? null : run.fault();
         RawSocketServer server = RawSocketServer.start(Settings.fromEnv(settings));
         FaultProxy proxy;
         try {
@@ -52,6 +54,12 @@ class FaultyRawSocketTck extends SseServerTck {
 
     @Override
     protected List<String> launchCommand() {
+        Fault fault = run == null ? null : run.fault();
+        if (fault != null && fault.breaksTheLauncher()) {
+            List<String> command = new ArrayList<>(javaCommand(FaultyLauncher.class.getName()));
+            command.add(fault.name());
+            return command;
+        }
         return javaCommand(Main.class.getName());
     }
 }

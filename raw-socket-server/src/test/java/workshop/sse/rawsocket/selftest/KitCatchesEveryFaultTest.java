@@ -4,12 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,12 +26,18 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 import workshop.sse.tck.RunAgainst;
 import workshop.sse.tck.SpecRules;
 
 /**
  * The kit proves itself: against the real server broken in one rule (a {@link Fault}), the kit's checks of that rule
- * fail; against the same server unbroken, through the same proxy, every check passes.
+ * fail; against the same server unbroken, through the same proxy, every check passes; and every rule the kit claims to
+ * check has a fault that it catches.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KitCatchesEveryFaultTest {
@@ -63,8 +74,49 @@ class KitCatchesEveryFaultTest {
                 + " must pass on every byte as it is:\n" + outcome.report());
     }
 
-    @TestFactory
+    @Test
     @Order(2)
+    @DisplayName("every rule the kit checks has a fault, and every fault breaks a rule the kit checks")
+    void everyCheckedRuleHasAFault() {
+        Set<String> checked = rulesTheKitChecks();
+        Set<String> broken = byNumber();
+        Arrays.stream(Fault.values()).forEach(fault -> broken.addAll(fault.rules()));
+        Set<String> unbroken = byNumber();
+        unbroken.addAll(checked);
+        unbroken.removeAll(broken);
+        assertEquals(Set.of(), unbroken, "rules the kit checks (in part, at least) that no Fault breaks");
+        Set<String> unchecked = byNumber();
+        unchecked.addAll(broken);
+        unchecked.removeAll(checked);
+        assertEquals(Set.of(), unchecked, "Faults of rules that no check of the kit cites");
+        System.out.println(Fault.values().length + " faults break the " + checked.size() + " rules the kit checks");
+    }
+
+    /** The rules cited by the kit's checks, but for those only listed as "untested in part" (UntestedRules). */
+    private static Set<String> rulesTheKitChecks() {
+        TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(FaultyRawSocketTck.class))
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
+                .build());
+        Set<String> rules = byNumber();
+        for (TestIdentifier root : plan.getRoots()) {
+            plan.getDescendants(root).stream()
+                    .filter(id -> id.getSource().filter(MethodSource.class::isInstance).isPresent())
+                    .map(TestIdentifier::getDisplayName)
+                    .filter(name -> !name.contains(" untested"))
+                    .forEach(name -> rules.addAll(SpecRules.cited(name)));
+        }
+        assertTrue(rules.size() > 40, () -> "the kit's checks cite only " + rules);
+        return rules;
+    }
+
+    private static Set<String> byNumber() {
+        return new TreeSet<>(Comparator.comparing((String rule) -> SpecRules.section(rule))
+                .thenComparing(rule -> Integer.parseInt(rule.substring(rule.indexOf('.') + 1))));
+    }
+
+    @TestFactory
+    @Order(3)
     @DisplayName("the kit catches every fault")
     Stream<DynamicTest> everyFaultIsCaught() {
         ExecutorService runner = Executors.newFixedThreadPool(AT_A_TIME, Thread.ofPlatform().daemon().factory());
