@@ -472,6 +472,14 @@ enum Fault {
             }
             return null;
         }
+    },
+    STREAM_REFUSED_WITH_MORE_BEHIND("10.7", "answers 400 to a stream request that more bytes follow on its connection") {
+        @Override
+        Response answerWithMoreBehind(Request request) {
+            return request.method().equals("GET") && isStream(request)
+                    ? Response.json(400, "Bad Request", "{\"error\":\"Nothing may follow a stream request.\"}")
+                    : null;
+        }
     };
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -508,6 +516,11 @@ enum Fault {
 
     /** An answer the broken server gives without the real one being asked, or null. */
     Response answer(Request request, FaultProxy proxy) {
+        return null;
+    }
+
+    /** An answer to a request that more bytes follow on its connection (a pipelined request, say), or null. */
+    Response answerWithMoreBehind(Request request) {
         return null;
     }
 

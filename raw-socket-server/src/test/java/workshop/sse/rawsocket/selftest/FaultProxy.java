@@ -32,7 +32,7 @@ final class FaultProxy implements AutoCloseable {
      * Socket buffers of the proxy's own connections: small, so that a client that stops reading is felt upstream
      * about as soon as it would be without the proxy (the kit's non-reading client asks for 4 KiB).
      */
-    static final int SOCKET_BUFFER = 64 * 1024;
+    static final int SOCKET_BUFFER = 4 * 1024;
 
     private final int upstreamPort;
     private final Fault fault;

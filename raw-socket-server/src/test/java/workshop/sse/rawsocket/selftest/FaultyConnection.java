@@ -93,7 +93,10 @@ final class FaultyConnection {
                 return;
             }
             Request request = Request.parse(head.bytes());
-            Response answer = fault.answer(request, proxy);
+            Response answer = in.available() > 0 ? fault.answerWithMoreBehind(request) : null;
+            if (answer == null) {
+                answer = fault.answer(request, proxy);
+            }
             if (answer != null) {
                 // (pipelined requests could see this answer before the one to an earlier request: the kit never
                 // pipelines a request a fault answers)

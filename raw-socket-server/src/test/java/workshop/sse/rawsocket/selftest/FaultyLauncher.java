@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
-import workshop.sse.core.Settings;
+import workshop.sse.core.launch.Settings;
 import workshop.sse.rawsocket.Main;
 
 /**

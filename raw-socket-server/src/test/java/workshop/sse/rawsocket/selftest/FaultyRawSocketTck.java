@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import workshop.sse.core.Settings;
+import workshop.sse.core.launch.Settings;
 import workshop.sse.rawsocket.Main;
 import workshop.sse.rawsocket.RawSocketServer;
 import workshop.sse.tck.ServerUnderTest;
