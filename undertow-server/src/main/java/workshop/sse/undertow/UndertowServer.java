@@ -1,6 +1,5 @@
 package workshop.sse.undertow;
 
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.Version;
 import io.undertow.server.HttpHandler;
@@ -9,14 +8,13 @@ import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import org.xnio.Options;
+import org.xnio.OptionMap;
 import workshop.sse.core.ApiError;
 import workshop.sse.core.HeadRules;
 import workshop.sse.core.Launcher;
@@ -44,7 +42,7 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
 
     private final SseDemo demo;
     private final SseEndpoints streams;
-    private Undertow undertow;
+    private Listener listener;
 
     private UndertowServer(SseDemo demo) {
         this.demo = demo;
@@ -53,28 +51,22 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
 
     public static UndertowServer start(Settings settings) {
         UndertowServer server = new UndertowServer(new SseDemo("undertow", STACK, settings));
-        server.undertow = Undertow.builder()
-                .addHttpListener(settings.port(), settings.host())
-                // Heap buffers: Undertow frees its pooled direct buffers through sun.misc.Unsafe, which JDK 24 and
-                // later warn about on the server's output (four lines, at the first buffer freed under load).
-                .setDirectBuffers(false)
+        server.listener = Listener.start(settings.host(), settings.port(), OptionMap.builder()
                 // Undertow refuses a head past this with 400; HeadTooLarge answers 431 from 8 KiB on.
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, HeadTooLarge.PARSER_LIMIT)
+                .set(UndertowOptions.MAX_HEADER_SIZE, HeadTooLarge.PARSER_LIMIT)
                 // Its default of 200 headers would also be a 400: many small headers are judged by size (431) too.
-                .setServerOption(UndertowOptions.MAX_HEADERS, HeadTooLarge.PARSER_LIMIT / 8)
+                .set(UndertowOptions.MAX_HEADERS, HeadTooLarge.PARSER_LIMIT / 8)
                 // Slowloris: 15 s to the first byte of a head (after opening or after the previous response) ...
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, HeadRules.DEADLINE_MS)
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, HeadRules.DEADLINE_MS)
                 // ... and 15 s from that byte to the end of the head.
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HeadRules.DEADLINE_MS)
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, HeadRules.DEADLINE_MS)
                 // No body limit of Undertow's: past it, a chunk's declared size makes Undertow print a stack trace
                 // and drop the connection unanswered. A publish reads at most its limit and answers 413; any other
                 // request's body is never read at all (see closeIfUnreadBytes).
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                // A deep accept queue: a burst of reconnecting clients overflows the JDK's default of 50.
-                .setSocketOption(Options.BACKLOG, 4096)
-                .setHandler(HeadTooLarge.wrap(server))
-                .build();
-        server.undertow.start();
+                .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+                // As Undertow's builder sets it.
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                .getMap(), HeadTooLarge.wrap(server), connection -> { });
         return server;
     }
 
@@ -207,13 +199,13 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
 
     @Override
     public int port() {
-        return ((InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress()).getPort();
+        return listener.port();
     }
 
     /** Ends every stream (each pump closes its connection), then stops Undertow. */
     @Override
     public void close() {
         demo.close();
-        undertow.stop();
+        listener.close();
     }
 }
