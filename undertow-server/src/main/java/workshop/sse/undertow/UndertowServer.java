@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.xnio.OptionMap;
 import workshop.sse.core.ApiError;
-import workshop.sse.core.HeadRules;
 import workshop.sse.core.Launcher;
 import workshop.sse.core.Routes;
 import workshop.sse.core.Settings;
@@ -42,6 +41,8 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
 
     private final SseDemo demo;
     private final SseEndpoints streams;
+    /** Slowloris: 408 for a head not complete 15 s after its connection opened or its previous response. */
+    private final HeadTimeout heads = new HeadTimeout();
     private Listener listener;
 
     private UndertowServer(SseDemo demo) {
@@ -56,17 +57,13 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                 .set(UndertowOptions.MAX_HEADER_SIZE, HeadTooLarge.PARSER_LIMIT)
                 // Its default of 200 headers would also be a 400: many small headers are judged by size (431) too.
                 .set(UndertowOptions.MAX_HEADERS, HeadTooLarge.PARSER_LIMIT / 8)
-                // Slowloris: 15 s to the first byte of a head (after opening or after the previous response) ...
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, HeadRules.DEADLINE_MS)
-                // ... and 15 s from that byte to the end of the head.
-                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, HeadRules.DEADLINE_MS)
                 // No body limit of Undertow's: past it, a chunk's declared size makes Undertow print a stack trace
                 // and drop the connection unanswered. A publish reads at most its limit and answers 413; any other
                 // request's body is never read at all (see closeIfUnreadBytes).
                 .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 // As Undertow's builder sets it.
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
-                .getMap(), HeadTooLarge.wrap(server), connection -> { });
+                .getMap(), server.heads.wrap(HeadTooLarge.wrap(server)), server.heads::opened);
         return server;
     }
 
@@ -207,5 +204,6 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     public void close() {
         demo.close();
         listener.close();
+        heads.close();
     }
 }
