@@ -63,7 +63,10 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                 .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 // As Undertow's builder sets it.
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
-                .getMap(), server.heads.wrap(HeadTooLarge.wrap(server)), server.heads::opened);
+                .getMap(), server.heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(server))), connection -> {
+                    SentVersion.install(connection);
+                    server.heads.opened(connection);
+                });
         return server;
     }
 
@@ -83,10 +86,13 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
         }
     }
 
-    /** Undertow takes any HTTP/x.y, and would answer HTTP/0.9 in kind: only HTTP/1.0 and 1.1 are spoken here. */
+    /**
+     * Only HTTP/1.x is spoken here (a later minor version as 1.1, which Undertow makes of it). Undertow would answer
+     * HTTP/0.9 in kind, and its parser takes HTTP/3.0 for HTTP/1.1: the version is checked as it was sent.
+     */
     private static void checkVersion(HttpServerExchange exchange) {
-        HttpString version = exchange.getProtocol();
-        if (!version.equals(Protocols.HTTP_1_1) && !version.equals(Protocols.HTTP_1_0)) {
+        String version = SentVersion.of(exchange);
+        if (!version.startsWith("HTTP/1.")) {
             exchange.setProtocol(Protocols.HTTP_1_1);
             exchange.setPersistent(false);
             throw new ApiError(505, "Only HTTP/1.0 and HTTP/1.1 are spoken here, not " + version + ".");
