@@ -1,13 +1,14 @@
 package workshop.sse.undertow;
 
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import java.util.concurrent.atomic.AtomicReference;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.StreamSinkConduit;
-import workshop.sse.core.ApiError;
 import workshop.sse.core.SseDemo;
 import workshop.sse.core.SseDemo.Opening;
 import workshop.sse.core.SseStream;
@@ -25,14 +26,12 @@ final class SseEndpoints {
     }
 
     void counter(HttpServerExchange exchange) throws Exception {
-        refuseIfMoreBytesFollow(exchange);
         answer(exchange, demo.openCounter(isHead(exchange), UndertowServer.header(exchange, "Accept"),
                 UndertowServer.header(exchange, "Last-Event-ID"),
                 UndertowServer.query(exchange, "interval"), UndertowServer.query(exchange, "limit")));
     }
 
     void broadcast(HttpServerExchange exchange) throws Exception {
-        refuseIfMoreBytesFollow(exchange);
         answer(exchange, demo.openBroadcast(isHead(exchange), UndertowServer.header(exchange, "Accept"),
                 UndertowServer.header(exchange, "Last-Event-ID"), UndertowServer.query(exchange, "lastEventId")));
     }
@@ -46,6 +45,7 @@ final class SseEndpoints {
                     stream.end();
                     next.proceed();
                 });
+                dropBytesAfter(exchange);
                 UndertowServer.put(exchange, SseDemo.STREAM_HEADERS);
                 // ServerSentEventConnection hides its channel: a response wrapper keeps the conduit for heartbeats.
                 AtomicReference<StreamSinkConduit> socket = new AtomicReference<>();
@@ -77,12 +77,14 @@ final class SseEndpoints {
     }
 
     /**
-     * Bytes after a stream request (the start of another request, or junk) hold Undertow's answer back, so the stream
-     * would never start and its client never be noticed leaving. Nothing can follow a stream on its connection anyway.
+     * Nothing can follow a stream on its connection: bytes read after its request (a pipelined request, say) are
+     * never answered, so the pooled buffer they wait in goes back now rather than when the stream ends.
      */
-    private static void refuseIfMoreBytesFollow(HttpServerExchange exchange) {
-        if (!isHead(exchange) && UndertowServer.moreBytesFollow(exchange)) {
-            throw new ApiError(400, "Nothing may follow a stream request on its connection: send it alone.");
+    private static void dropBytesAfter(HttpServerExchange exchange) {
+        if (exchange.getConnection() instanceof HttpServerConnection http && http.getExtraBytes() != null) {
+            PooledByteBuffer extra = http.getExtraBytes();
+            http.setExtraBytes(null);
+            extra.close();
         }
     }
 

@@ -4,7 +4,6 @@ import io.undertow.UndertowOptions;
 import io.undertow.Version;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
@@ -59,10 +58,14 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                 .set(UndertowOptions.MAX_HEADERS, HeadTooLarge.PARSER_LIMIT / 8)
                 // No body limit of Undertow's: past it, a chunk's declared size makes Undertow print a stack trace
                 // and drop the connection unanswered. A publish reads at most its limit and answers 413; any other
-                // request's body is never read at all (see closeIfUnreadBytes).
+                // request's body is never read at all (see closeIfUnreadBody).
                 .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                // As Undertow's builder sets it.
-                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                // Off, where Undertow's builder turns it on: when more bytes follow a request, Undertow then writes
+                // the connection's answers into a PipeliningBufferingStreamSinkConduit, whose flush does nothing, and
+                // sends them once an exchange ends with nothing read after it (or 16 KiB pile up). A stream request
+                // followed by another would send nothing, and an answer followed by bytes that never make a whole
+                // request would never leave (SPEC 10.7).
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                 .getMap(), server.heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(server))), connection -> {
                     SentVersion.install(connection);
                     server.heads.opened(connection);
@@ -73,7 +76,7 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         String path = exchange.getRequestPath();
-        closeIfUnreadBytes(exchange);
+        closeIfUnreadBody(exchange);
         try {
             checkVersion(exchange);
             if (Routes.isApi(path)) {
@@ -142,22 +145,12 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     }
 
     /**
-     * Undertow answers a pipelined request only when the next one is complete: bytes after a request that do not
-     * make a whole request would hold its answer back for good (and a stream would never start). So a request
-     * followed by more bytes is answered and its connection closed; a client may send the rest again on a new one.
+     * Closes the connection after the answer when the request has a body that nothing here reads (only a publish
+     * does): Undertow would otherwise read the whole body, however long, to keep the connection.
      */
-    static boolean moreBytesFollow(HttpServerExchange exchange) {
-        return exchange.isRequestComplete() && exchange.getConnection() instanceof HttpServerConnection http
-                && http.getExtraBytes() != null;
-    }
-
-    /**
-     * Closes the connection after the answer when bytes follow the request, or when it has a body that nothing here
-     * reads (only a publish does): Undertow would otherwise read the whole body, however long, to keep the connection.
-     */
-    private static void closeIfUnreadBytes(HttpServerExchange exchange) {
+    private static void closeIfUnreadBody(HttpServerExchange exchange) {
         boolean publish = exchange.getRequestMethod().equals(Methods.POST) && exchange.getRequestPath().equals(Routes.BROADCAST);
-        if (moreBytesFollow(exchange) || !exchange.isRequestComplete() && !publish) {
+        if (!exchange.isRequestComplete() && !publish) {
             exchange.setPersistent(false);
         }
     }
@@ -165,7 +158,7 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     /** Answers with the JSON {@code body} gives, or with the error it throws. */
     static void answer(HttpServerExchange exchange, int status, Supplier<String> body) {
         try {
-            closeIfUnreadBytes(exchange);
+            closeIfUnreadBody(exchange);
             json(exchange, status, body.get());
         } catch (ApiError error) {
             refuse(exchange, error);
