@@ -94,7 +94,7 @@ final class Listener implements AutoCloseable {
         IoUtils.safeClose(socket);
         worker.shutdown();
         try {
-            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!worker.awaitTermination(3, TimeUnit.SECONDS)) { // within the launcher's 4 s to stop
                 worker.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -51,7 +51,7 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
 
     public static UndertowServer start(Settings settings) {
         UndertowServer server = new UndertowServer(new SseDemo("undertow", STACK, settings));
-        server.listener = Listener.start(settings.host(), settings.port(), OptionMap.builder()
+        OptionMap options = OptionMap.builder()
                 // Undertow refuses a head past this with 400; HeadTooLarge answers 431 from 8 KiB on.
                 .set(UndertowOptions.MAX_HEADER_SIZE, HeadTooLarge.PARSER_LIMIT)
                 // Its default of 200 headers would also be a 400: many small headers are judged by size (431) too.
@@ -66,10 +66,19 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                 // followed by another would send nothing, and an answer followed by bytes that never make a whole
                 // request would never leave (SPEC 10.7).
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
-                .getMap(), server.heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(server))), connection -> {
-                    SentVersion.install(connection);
-                    server.heads.opened(connection);
-                });
+                .getMap();
+        // What Undertow does not do as the SPEC asks, around the demo: HeadTimeout (10.4), SentVersion (10.2),
+        // HeadTooLarge (10.3). The first two hear of each connection as it is accepted.
+        HttpHandler root = server.heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(server)));
+        try {
+            server.listener = Listener.start(settings.host(), settings.port(), options, root, connection -> {
+                SentVersion.install(connection);
+                server.heads.opened(connection);
+            });
+        } catch (RuntimeException e) { // the port is taken, say
+            server.heads.close();
+            throw e;
+        }
         return server;
     }
 
