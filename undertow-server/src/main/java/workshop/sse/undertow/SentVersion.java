@@ -21,9 +21,10 @@ import org.xnio.conduits.StreamSourceConduit;
  * trace line says so): by the time a handler runs, {@code HTTP/3.0} cannot be told from {@code HTTP/1.1}.
  *
  * <p>So every connection's bytes pass through this conduit, put under Undertow's reading as the connection is
- * accepted: it keeps the end of each request line (the version: Undertow's parser has checked its form, and
- * it ends the line). A head starts where the connection starts, or where the previous exchange ended: bytes
- * read ahead of that by then (a pipelined request) wait in the connection's extra bytes, and are looked at then.
+ * accepted, and it keeps the last bytes of each request line: the version (Undertow's parser has checked its form,
+ * and it ends the line). A head starts where its connection does, or where the previous exchange ended; what
+ * Undertow has read of it by then (a pipelined request) waits in the connection's extra bytes, and is looked at
+ * when that exchange ends.
  */
 final class SentVersion extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
@@ -43,7 +44,7 @@ final class SentVersion extends AbstractStreamSourceConduit<StreamSourceConduit>
         connection.getSourceChannel().setConduit(new SentVersion(connection.getSourceChannel().getConduit()));
     }
 
-    /** The outermost handlers' neighbour: once an exchange ends, the next head starts. */
+    /** Around the handlers: once an exchange ends, its connection's next head starts. */
     static HttpHandler wrap(HttpHandler next) {
         return exchange -> {
             SentVersion tap = tap(exchange);

@@ -69,7 +69,7 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
                 .getMap();
         // What Undertow does not do as the SPEC asks, around the demo: HeadTimeout (10.4), SentVersion (10.2),
         // HeadTooLarge (10.3). The first two hear of each connection as it is accepted.
-        HttpHandler root = server.heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(server)));
+        HttpHandler root = server.heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(nextRequestOnIoThread(server))));
         try {
             server.listener = Listener.start(settings.host(), settings.port(), options, root, connection -> {
                 SentVersion.install(connection);
@@ -80,6 +80,21 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * A pipelined request, read after an exchange that ended off the IO thread (a publish, a file), is read and
+     * started by that exchange's dispatch executor, XNIO's worker pool when it names none, whose platform threads
+     * would pile up: it is named the IO thread, which reads and starts every other request.
+     */
+    private static HttpHandler nextRequestOnIoThread(HttpHandler next) {
+        return exchange -> {
+            exchange.addExchangeCompleteListener((done, nextListener) -> {
+                done.setDispatchExecutor(done.getIoThread());
+                nextListener.proceed();
+            });
+            next.handleRequest(exchange);
+        };
     }
 
     @Override
