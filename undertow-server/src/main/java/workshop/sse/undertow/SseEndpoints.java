@@ -1,7 +1,9 @@
 package workshop.sse.undertow;
 
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import java.util.concurrent.atomic.AtomicReference;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -10,7 +12,6 @@ import org.xnio.conduits.StreamSinkConduit;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.demo.StreamRequest;
-import workshop.sse.core.http.ApiError;
 import workshop.sse.core.wire.SseStream;
 
 /**
@@ -26,12 +27,10 @@ final class SseEndpoints {
     }
 
     void counter(HttpServerExchange exchange) throws Exception {
-        refuseIfMoreBytesFollow(exchange);
         answer(exchange, demo.openCounter(request(exchange)));
     }
 
     void broadcast(HttpServerExchange exchange) throws Exception {
-        refuseIfMoreBytesFollow(exchange);
         answer(exchange, demo.openBroadcast(request(exchange)));
     }
 
@@ -49,6 +48,7 @@ final class SseEndpoints {
                     stream.end();
                     next.proceed();
                 });
+                dropBytesAfter(exchange);
                 UndertowServer.put(exchange, SseDemo.STREAM_HEADERS);
                 // ServerSentEventConnection hides its channel: a response wrapper keeps the conduit for heartbeats.
                 AtomicReference<StreamSinkConduit> socket = new AtomicReference<>();
@@ -80,12 +80,14 @@ final class SseEndpoints {
     }
 
     /**
-     * Bytes after a stream request (the start of another request, or junk) hold Undertow's answer back, so the stream
-     * would never start and its client never be noticed leaving. Nothing can follow a stream on its connection anyway.
+     * Nothing can follow a stream on its connection: bytes read after its request (a pipelined request, say) are
+     * never answered, so the pooled buffer they wait in goes back now rather than when the stream ends.
      */
-    private static void refuseIfMoreBytesFollow(HttpServerExchange exchange) {
-        if (!isHead(exchange) && UndertowServer.moreBytesFollow(exchange)) {
-            throw new ApiError(400, "Nothing may follow a stream request on its connection: send it alone.");
+    private static void dropBytesAfter(HttpServerExchange exchange) {
+        if (exchange.getConnection() instanceof HttpServerConnection http && http.getExtraBytes() != null) {
+            PooledByteBuffer extra = http.getExtraBytes();
+            http.setExtraBytes(null);
+            extra.close();
         }
     }
 

@@ -37,6 +37,7 @@ public final class HeadDeadlines<K, C> implements AutoCloseable {
     private final long deadlineNanos;
     private final Consumer<C> expire;
     private final Predicate<C> isOpen;
+    private volatile Runnable alsoOnSweep = () -> { };
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("head-deadlines").daemon().factory());
 
@@ -83,7 +84,13 @@ public final class HeadDeadlines<K, C> implements AutoCloseable {
         return waiting == null ? null : waiting.connection;
     }
 
+    /** A task of the server's own to run with every sweep (tidying its bookkeeping), on the sweeper's thread. */
+    public void alsoOnEverySweep(Runnable task) {
+        this.alsoOnSweep = task;
+    }
+
     private void sweep() {
+        alsoOnSweep.run();
         long now = System.nanoTime();
         connections.forEach((key, waiting) -> {
             if (!isOpen.test(waiting.connection)) { // closed by the stack or the client: forget it

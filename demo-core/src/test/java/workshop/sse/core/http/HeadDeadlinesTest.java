@@ -2,11 +2,13 @@ package workshop.sse.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -80,8 +82,11 @@ class HeadDeadlinesTest {
     }
 
     @Test
-    void closeStopsTheSweeps() throws Exception {
+    void theServersOwnTaskRunsWithEverySweepAndCloseStopsTheSweeps() throws Exception {
+        CountDownLatch sweeps = new CountDownLatch(2);
         HeadDeadlines<String, String> deadlines = deadlines();
+        deadlines.alsoOnEverySweep(sweeps::countDown);
+        assertTrue(sweeps.await(2, TimeUnit.SECONDS), "two sweeps within 2 s");
         deadlines.close();
         deadlines.opened("a", "conn-a", System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
         Thread.sleep(400);
