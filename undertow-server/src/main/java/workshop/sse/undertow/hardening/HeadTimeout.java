@@ -1,4 +1,4 @@
-package workshop.sse.undertow;
+package workshop.sse.undertow.hardening;
 
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpHandler;
