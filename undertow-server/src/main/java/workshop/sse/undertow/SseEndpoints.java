@@ -1,18 +1,14 @@
 package workshop.sse.undertow;
 
-import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
-import io.undertow.server.protocol.http.HttpServerConnection;
 import java.util.concurrent.atomic.AtomicReference;
-import org.xnio.ChannelListeners;
-import org.xnio.IoUtils;
-import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.StreamSinkConduit;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.core.wire.SseStream;
+import workshop.sse.undertow.hardening.UndertowHardening;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503
@@ -48,7 +44,7 @@ final class SseEndpoints {
                     stream.end();
                     next.proceed();
                 });
-                dropBytesAfter(exchange);
+                UndertowHardening.dropBytesAfter(exchange); // nothing can follow a stream
                 UndertowServer.put(exchange, SseDemo.STREAM_HEADERS);
                 // ServerSentEventConnection hides its channel: a response wrapper keeps the conduit for heartbeats.
                 AtomicReference<StreamSinkConduit> socket = new AtomicReference<>();
@@ -62,32 +58,8 @@ final class SseEndpoints {
             case Opening.Finished finished -> exchange.setStatusCode(204).endExchange();
             case Opening.HeadersOnly head -> {
                 UndertowServer.put(exchange, SseDemo.STREAM_HEADERS);
-                exchange.setStatusCode(200);
-                // Ending an empty answer makes Undertow add Content-Length: 0, which a stream never has. Like the
-                // stream itself, this answer ends by closing the connection, so it needs no length.
-                exchange.setPersistent(false);
-                StreamSinkChannel out = exchange.getResponseChannel();
-                out.shutdownWrites();
-                if (!out.flush()) {
-                    out.getWriteSetter().set(ChannelListeners.flushingChannelListener(
-                            done -> exchange.endExchange(), (channel, e) -> IoUtils.safeClose(exchange.getConnection())));
-                    out.resumeWrites();
-                    return;
-                }
-                exchange.endExchange();
+                UndertowHardening.endWithoutLength(exchange.setStatusCode(200)); // no Content-Length: 0 on a stream
             }
-        }
-    }
-
-    /**
-     * Nothing can follow a stream on its connection: bytes read after its request (a pipelined request, say) are
-     * never answered, so the pooled buffer they wait in goes back now rather than when the stream ends.
-     */
-    private static void dropBytesAfter(HttpServerExchange exchange) {
-        if (exchange.getConnection() instanceof HttpServerConnection http && http.getExtraBytes() != null) {
-            PooledByteBuffer extra = http.getExtraBytes();
-            http.setExtraBytes(null);
-            extra.close();
         }
     }
 

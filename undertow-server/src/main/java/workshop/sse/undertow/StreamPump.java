@@ -3,10 +3,7 @@ package workshop.sse.undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
@@ -16,6 +13,7 @@ import workshop.sse.core.wire.Outbox;
 import workshop.sse.core.wire.SseFrames;
 import workshop.sse.core.wire.SseMessage;
 import workshop.sse.core.wire.SseStream;
+import workshop.sse.undertow.hardening.ConduitHeartbeat;
 
 /**
  * One stream's writer: drains the stream's outbox into Undertow's {@link ServerSentEventConnection}, driven by
@@ -27,11 +25,8 @@ import workshop.sse.core.wire.SseStream;
  */
 final class StreamPump implements ServerSentEventConnection.EventCallback {
 
-    private static final byte[] HEARTBEAT = SseFrames.heartbeat().getBytes(StandardCharsets.UTF_8);
-    private static final long RETRY_HEARTBEAT_MS = 100;
-
     private final ServerSentEventConnection connection;
-    private final StreamSinkConduit socket;
+    private final ConduitHeartbeat heartbeats;
     private final SseStream stream;
     private final Outbox outbox;
     private final XnioIoThread io;
@@ -39,13 +34,12 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
 
     // IO thread only:
     private boolean busy; // a send (or a heartbeat) is on its way to the socket
-    private ByteBuffer heartbeatLeft;
     private volatile boolean ended; // read by wakeUp too, so that a finished pump is not woken
 
     private StreamPump(ServerSentEventConnection connection, HttpServerExchange exchange, StreamSinkConduit socket,
                        SseStream stream) {
         this.connection = connection;
-        this.socket = socket;
+        this.heartbeats = new ConduitHeartbeat(connection, socket, exchange.getIoThread());
         this.stream = stream;
         this.outbox = stream.outbox();
         this.io = exchange.getIoThread();
@@ -103,8 +97,8 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
             }
             case SseMessage.Heartbeat heartbeat -> {
                 busy = true;
-                heartbeatLeft = ByteBuffer.wrap(HEARTBEAT);
-                writeHeartbeat();
+                // written by hand: Undertow's keep-alive comment lacks the blank line that ends a frame
+                heartbeats.write(() -> !ended, this::sentOne, this::finish);
             }
             case SseMessage.End end -> finish();
         }
@@ -112,43 +106,18 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
 
     @Override
     public void done(ServerSentEventConnection connection, String data, String event, String id) {
+        sentOne(); // the retry: frame, or the event in flight
+    }
+
+    private void sentOne() {
         busy = false;
-        outbox.sent(); // the retry: frame, or the event in flight
+        outbox.sent();
         pump();
     }
 
     @Override
     public void failed(ServerSentEventConnection connection, String data, String event, String id, IOException e) {
         finish();
-    }
-
-    /**
-     * Undertow's own keep-alive ({@code setKeepAliveTime}) writes ":\n", a comment line without the blank line that
-     * ends a frame, so a client sees no complete frame until the next event. The pump writes the heartbeat frame
-     * itself, straight to the response's conduit, and only while no send of Undertow's is in flight.
-     */
-    private void writeHeartbeat() {
-        if (ended) {
-            return;
-        }
-        try {
-            boolean flushed;
-            synchronized (connection) { // Undertow's writer holds this lock whenever it writes
-                socket.write(heartbeatLeft);
-                flushed = socket.flush();
-            }
-            if (heartbeatLeft.hasRemaining() || !flushed) {
-                // The socket buffer is full (a client that does not read): try again shortly, never block.
-                io.executeAfter(this::writeHeartbeat, RETRY_HEARTBEAT_MS, TimeUnit.MILLISECONDS);
-                return;
-            }
-            heartbeatLeft = null;
-            busy = false;
-            outbox.sent();
-            pump();
-        } catch (IOException | RejectedExecutionException e) {
-            finish(); // the usual way a vanished client is noticed: its second heartbeat fails
-        }
     }
 
     /** Ends the response and frees the stream, whatever ended it. */

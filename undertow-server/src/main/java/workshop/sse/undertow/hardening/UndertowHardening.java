@@ -1,11 +1,17 @@
 package workshop.sse.undertow.hardening;
 
 import io.undertow.UndertowOptions;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
+import java.io.IOException;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
+import org.xnio.channels.StreamSinkChannel;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.http.Routes;
 
@@ -93,6 +99,35 @@ public final class UndertowHardening implements AutoCloseable {
         if (!exchange.isRequestComplete() && !publish) {
             exchange.setPersistent(false);
         }
+    }
+
+    /**
+     * Nothing can follow a stream on its connection: bytes read after its request (a pipelined request, say) are
+     * never answered, so the pooled buffer they wait in goes back now rather than when the stream ends.
+     */
+    public static void dropBytesAfter(HttpServerExchange exchange) {
+        if (exchange.getConnection() instanceof HttpServerConnection http && http.getExtraBytes() != null) {
+            PooledByteBuffer extra = http.getExtraBytes();
+            http.setExtraBytes(null);
+            extra.close();
+        }
+    }
+
+    /**
+     * Ends an answer with no body and no length. Ending an empty answer makes Undertow add Content-Length: 0, which
+     * a stream's headers (HEAD on a stream) never have; like a stream, this answer ends by closing the connection.
+     */
+    public static void endWithoutLength(HttpServerExchange exchange) throws IOException {
+        exchange.setPersistent(false);
+        StreamSinkChannel out = exchange.getResponseChannel();
+        out.shutdownWrites();
+        if (!out.flush()) {
+            out.getWriteSetter().set(ChannelListeners.flushingChannelListener(
+                    done -> exchange.endExchange(), (channel, e) -> IoUtils.safeClose(exchange.getConnection())));
+            out.resumeWrites();
+            return;
+        }
+        exchange.endExchange();
     }
 
     /** Stops accepting, then closes every connection and the head deadline's sweep. */
