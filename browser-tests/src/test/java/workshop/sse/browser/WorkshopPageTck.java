@@ -117,6 +117,10 @@ abstract class WorkshopPageTck {
         browser.await("the first event in the feed", d -> feedIds().contains(published.get(0)));
 
         browser.find("#disconnect").click();
+        // Once the server has answered, the page's streams are closed: what is published from then on can only
+        // come back as replay (published sooner, it could still reach the old streams).
+        browser.await("the answer to 'drop all connections'",
+                d -> browser.find("#disconnect-result").getDomAttribute("data-closed") != null);
         for (int i = 1; i <= 3; i++) { // while the page is away (RETRY_MS is 1 s): these come back as replay
             published.add(Servers.publish(base, "message", "while away " + i));
         }

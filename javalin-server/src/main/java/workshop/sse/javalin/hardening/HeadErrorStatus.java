@@ -1,6 +1,5 @@
 package workshop.sse.javalin.hardening;
 
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -48,10 +47,10 @@ final class HeadErrorStatus extends HttpConnectionFactory {
 
     static HttpException withSpecStatus(HttpException failure) {
         if (failure.getCode() == 414) {
-            return new BadMessageException(431, "Request Header Fields Too Large");
+            return new HttpException.RuntimeException(431, "Request Header Fields Too Large");
         }
         if (failure.getCode() == 505 && "Unknown Version".equals(failure.getReason())) {
-            return new BadMessageException(400, "Malformed HTTP version");
+            return new HttpException.RuntimeException(400, "Malformed HTTP version");
         }
         return failure;
     }
