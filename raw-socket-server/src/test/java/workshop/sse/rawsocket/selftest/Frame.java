@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import workshop.sse.tck.SseFrame;
 
 /**
  * One SSE frame on its way to a client: its lines (bytes as ISO-8859-1, so that they pass unchanged), up to the blank
@@ -54,32 +55,26 @@ record Frame(List<String> lines, boolean complete) {
         }
     }
 
-    /** The values of the fields of that name ({@code name: value}, one space after the colon dropped). */
+    /** The values of the fields of that name, read as the kit reads them ({@link SseFrame}). */
     List<String> values(String name) {
-        List<String> values = new ArrayList<>();
-        for (String line : lines) {
-            int colon = line.indexOf(':');
-            String field = colon == -1 ? line : line.substring(0, colon);
-            if (colon != 0 && field.equals(name)) {
-                String value = colon == -1 ? "" : line.substring(colon + 1);
-                values.add(value.startsWith(" ") ? value.substring(1) : value);
-            }
-        }
-        return values;
+        return asTheKitReadsIt().values(name);
     }
 
     String value(String name) {
-        List<String> values = values(name);
-        return values.isEmpty() ? null : values.get(0);
+        return asTheKitReadsIt().value(name);
     }
 
     boolean has(String name) {
-        return !values(name).isEmpty();
+        return asTheKitReadsIt().has(name);
     }
 
     /** A heartbeat: comment lines only. */
     boolean isComment() {
-        return lines.stream().allMatch(line -> line.startsWith(":"));
+        return asTheKitReadsIt().isComment();
+    }
+
+    private SseFrame asTheKitReadsIt() {
+        return new SseFrame(lines, 0);
     }
 
     boolean isEvent(String name) {
