@@ -1,15 +1,11 @@
 package workshop.sse.helidon;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
@@ -18,6 +14,9 @@ import workshop.sse.core.http.StaticFiles;
 import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
 import workshop.sse.helidon.hardening.HelidonHardening;
+import static workshop.sse.helidon.http.Exchanges.header;
+import static workshop.sse.helidon.http.Exchanges.json;
+import static workshop.sse.helidon.http.Exchanges.send;
 
 /** The demo on Helidon WebServer 4: routes, cross-origin headers, errors as JSON, and the static page. */
 public final class HelidonServer implements Launcher.Running {
@@ -99,40 +98,6 @@ public final class HelidonServer implements Launcher.Running {
 
     private static void crossOrigin(SseDemo demo, ServerRequest req, ServerResponse res) {
         demo.crossOrigin().headersFor(header(req, "Origin")).forEach(res::header);
-    }
-
-    static String header(ServerRequest req, String name) {
-        return req.headers().first(HeaderNames.create(name)).orElse(null);
-    }
-
-    static String query(ServerRequest req, String name) {
-        return req.query().contains(name) ? req.query().get(name) : null;
-    }
-
-    static boolean isHead(ServerRequest req) {
-        return req.prologue().method() == Method.HEAD;
-    }
-
-    private static void json(ServerRequest req, ServerResponse res, int status, String body) {
-        send(req, res, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * Helidon sends a body whatever the method, so on HEAD it is left out here, and GET's Content-Length is
-     * declared by hand (an empty send() keeps a length already set).
-     */
-    private static void send(ServerRequest req, ServerResponse res, int status, String type, byte[] body) {
-        res.status(status).header(HeaderNames.CONTENT_TYPE, type);
-        try {
-            if (isHead(req)) {
-                res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
-                res.send();
-            } else {
-                res.send(body);
-            }
-        } catch (ServerConnectionException gone) {
-            // the client left before its answer: nothing to tell (Helidon would log a stack trace from an error handler)
-        }
     }
 
     private static String versionOf(Class<?> type) {

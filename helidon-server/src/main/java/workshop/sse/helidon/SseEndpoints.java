@@ -7,6 +7,9 @@ import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.helidon.hardening.HelidonHardening;
+import static workshop.sse.helidon.http.Exchanges.header;
+import static workshop.sse.helidon.http.Exchanges.isHead;
+import static workshop.sse.helidon.http.Exchanges.query;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503
@@ -32,8 +35,8 @@ final class SseEndpoints {
     }
 
     private static StreamRequest request(ServerRequest req) {
-        return new StreamRequest(HelidonServer.isHead(req), HelidonServer.header(req, "Accept"),
-                HelidonServer.header(req, "Last-Event-ID"), name -> HelidonServer.query(req, name));
+        return new StreamRequest(isHead(req), header(req, "Accept"), header(req, "Last-Event-ID"),
+                name -> query(req, name));
     }
 
     private void answer(ServerRequest req, ServerResponse res, Opening opening) {

@@ -6,6 +6,10 @@ import workshop.sse.core.demo.Publication;
 import workshop.sse.core.demo.PublishRequest;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
+import static workshop.sse.undertow.http.Exchanges.answer;
+import static workshop.sse.undertow.http.Exchanges.contentLength;
+import static workshop.sse.undertow.http.Exchanges.header;
+import static workshop.sse.undertow.http.Exchanges.refuse;
 
 /**
  * {@code POST /api/broadcast} without a blocked thread. Undertow's {@code Receiver} hands the body over piece by
@@ -20,7 +24,7 @@ final class Publish {
 
     static void handle(HttpServerExchange exchange, SseDemo demo, String origin) {
         Publication.Head head = demo.checkPublish(new PublishRequest(origin,
-                UndertowServer.header(exchange, "Content-Type"), contentLength(exchange), exchange.getQueryString()));
+                header(exchange, "Content-Type"), contentLength(exchange), exchange.getQueryString()));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         exchange.getRequestReceiver().receivePartialBytes((ex, piece, last) -> {
             body.writeBytes(piece);
@@ -31,19 +35,10 @@ final class Publish {
             }
             if (tooLarge || last) {
                 // Publishing fans out to every stream: off the IO thread, which other connections share.
-                ex.dispatch(UndertowServer.BLOCKING_WORK, () -> UndertowServer.answer(ex, 202,
+                ex.dispatch(UndertowServer.BLOCKING_WORK, () -> answer(ex, 202,
                         () -> demo.publish(head, body.toByteArray())));
             }
-        }, (ex, failure) -> UndertowServer.refuse(ex, // broken chunked framing, or a body that ended early
+        }, (ex, failure) -> refuse(ex, // broken chunked framing, or a body that ended early
                 new ApiError(400, "The body could not be read: its chunked framing is broken or it ended early.")));
-    }
-
-    /** The declared length, -1 when there is none (chunked). */
-    private static long contentLength(HttpServerExchange exchange) {
-        try {
-            return exchange.getRequestContentLength();
-        } catch (NumberFormatException e) { // an overflowing Content-Length: Undertow lets it through
-            throw new ApiError(400, "The Content-Length header is not a valid length.");
-        }
     }
 }

@@ -2,13 +2,16 @@ package workshop.sse.undertow;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
-import java.util.concurrent.atomic.AtomicReference;
-import org.xnio.conduits.StreamSinkConduit;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.core.wire.SseStream;
+import workshop.sse.undertow.hardening.ConduitHeartbeat;
 import workshop.sse.undertow.hardening.UndertowHardening;
+import static workshop.sse.undertow.http.Exchanges.header;
+import static workshop.sse.undertow.http.Exchanges.isHead;
+import static workshop.sse.undertow.http.Exchanges.put;
+import static workshop.sse.undertow.http.Exchanges.query;
 
 /**
  * {@code GET /api/counter} and {@code GET /api/broadcast}. The demo decides the answer first (406, 400, 204, 503
@@ -31,8 +34,8 @@ final class SseEndpoints {
     }
 
     private static StreamRequest request(HttpServerExchange exchange) {
-        return new StreamRequest(isHead(exchange), UndertowServer.header(exchange, "Accept"),
-                UndertowServer.header(exchange, "Last-Event-ID"), name -> UndertowServer.query(exchange, name));
+        return new StreamRequest(isHead(exchange), header(exchange, "Accept"), header(exchange, "Last-Event-ID"),
+                name -> query(exchange, name));
     }
 
     private void answer(HttpServerExchange exchange, Opening opening) throws Exception {
@@ -45,25 +48,17 @@ final class SseEndpoints {
                     next.proceed();
                 });
                 UndertowHardening.dropBytesAfter(exchange); // nothing can follow a stream
-                UndertowServer.put(exchange, SseDemo.STREAM_HEADERS);
-                // ServerSentEventConnection hides its channel: a response wrapper keeps the conduit for heartbeats.
-                AtomicReference<StreamSinkConduit> socket = new AtomicReference<>();
-                exchange.addResponseWrapper((factory, ignored) -> {
-                    socket.set(factory.create());
-                    return socket.get();
-                });
+                put(exchange, SseDemo.STREAM_HEADERS);
+                ConduitHeartbeat heartbeats = ConduitHeartbeat.on(exchange); // Undertow's own ends no frame
                 new ServerSentEventHandler((connection, lastEventId) ->
-                        StreamPump.start(connection, exchange, socket.get(), stream, demo)).handleRequest(exchange);
+                        StreamPump.start(connection, exchange, heartbeats, stream, demo)).handleRequest(exchange);
             }
             case Opening.Finished finished -> exchange.setStatusCode(204).endExchange();
             case Opening.HeadersOnly head -> {
-                UndertowServer.put(exchange, SseDemo.STREAM_HEADERS);
+                put(exchange, SseDemo.STREAM_HEADERS);
                 UndertowHardening.endWithoutLength(exchange.setStatusCode(200)); // no Content-Length: 0 on a stream
             }
         }
     }
 
-    private static boolean isHead(HttpServerExchange exchange) {
-        return exchange.getRequestMethod().toString().equals("HEAD");
-    }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
-import org.xnio.conduits.StreamSinkConduit;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.wire.Outbox;
 import workshop.sse.core.wire.SseFrames;
@@ -36,22 +35,19 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
     private boolean busy; // a send (or a heartbeat) is on its way to the socket
     private volatile boolean ended; // read by wakeUp too, so that a finished pump is not woken
 
-    private StreamPump(ServerSentEventConnection connection, HttpServerExchange exchange, StreamSinkConduit socket,
+    private StreamPump(ServerSentEventConnection connection, XnioIoThread io, ConduitHeartbeat heartbeats,
                        SseStream stream) {
         this.connection = connection;
-        this.heartbeats = new ConduitHeartbeat(connection, socket, exchange.getIoThread());
+        this.heartbeats = heartbeats;
         this.stream = stream;
         this.outbox = stream.outbox();
-        this.io = exchange.getIoThread();
+        this.io = io;
     }
 
-    /**
-     * Called by Undertow once the stream's headers are out (on an IO or a worker thread). {@code socket} is the
-     * response's conduit, which the connection writes through too: the heartbeat's way out (see below).
-     */
-    static void start(ServerSentEventConnection connection, HttpServerExchange exchange, StreamSinkConduit socket,
+    /** Called by Undertow once the stream's headers are out (on an IO or a worker thread). */
+    static void start(ServerSentEventConnection connection, HttpServerExchange exchange, ConduitHeartbeat heartbeats,
                       SseStream stream, SseDemo demo) {
-        StreamPump pump = new StreamPump(connection, exchange, socket, stream);
+        StreamPump pump = new StreamPump(connection, exchange.getIoThread(), heartbeats, stream);
         pump.onIoThread(() -> pump.begin(demo.settings().retryMs()));
     }
 
@@ -98,7 +94,7 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
             case SseMessage.Heartbeat heartbeat -> {
                 busy = true;
                 // written by hand: Undertow's keep-alive comment lacks the blank line that ends a frame
-                heartbeats.write(() -> !ended, this::sentOne, this::finish);
+                heartbeats.write(connection, () -> !ended, this::sentOne, this::finish);
             }
             case SseMessage.End end -> finish();
         }

@@ -5,11 +5,8 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
-import java.util.Deque;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.http.Routes;
@@ -17,6 +14,10 @@ import workshop.sse.core.http.StaticFiles;
 import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
 import workshop.sse.undertow.hardening.UndertowHardening;
+import static workshop.sse.undertow.http.Exchanges.header;
+import static workshop.sse.undertow.http.Exchanges.json;
+import static workshop.sse.undertow.http.Exchanges.put;
+import static workshop.sse.undertow.http.Exchanges.refuse;
 
 /**
  * The demo on Undertow: one plain {@link HttpHandler} routes, adds the cross-origin headers, answers errors as JSON
@@ -24,12 +25,6 @@ import workshop.sse.undertow.hardening.UndertowHardening;
  * as it arrives ({@link Publish}), and what may block (reading a file, fanning a publish out) runs on a virtual thread.
  */
 public final class UndertowServer implements Launcher.Running, HttpHandler {
-
-    static {
-        // Undertow and XNIO log through JBoss Logging, which would pick java.util.logging and print INFO lines;
-        // through SLF4J, simplelogger.properties keeps warnings only, as in the Javalin module.
-        System.setProperty("org.jboss.logging.provider", "slf4j");
-    }
 
     private static final String STACK = "Undertow " + Version.getVersionString() + " (XNIO)";
     /** Where the IO thread hands work that may block; not XNIO's worker pool, whose platform threads it would park. */
@@ -53,9 +48,7 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         String path = exchange.getRequestPath();
-        UndertowHardening.closeIfUnreadBody(exchange);
         try {
-            UndertowHardening.checkVersion(exchange);
             if (Routes.isApi(path)) {
                 api(exchange, path);
             } else {
@@ -106,44 +99,6 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
             return true;
         }
         return false;
-    }
-
-    /** Answers with the JSON {@code body} gives, or with the error it throws. */
-    static void answer(HttpServerExchange exchange, int status, Supplier<String> body) {
-        try {
-            UndertowHardening.closeIfUnreadBody(exchange);
-            json(exchange, status, body.get());
-        } catch (ApiError error) {
-            refuse(exchange, error);
-        }
-    }
-
-    static void refuse(HttpServerExchange exchange, ApiError error) {
-        if (!exchange.isRequestComplete()) {
-            exchange.setPersistent(false); // the rest of a refused body is never read: close after the answer
-        }
-        put(exchange, error.headers());
-        json(exchange, error.status(), error.json());
-    }
-
-    static void json(HttpServerExchange exchange, int status, String body) {
-        exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(new HttpString("Content-Type"), "application/json");
-        exchange.getResponseSender().send(body);
-    }
-
-    static void put(HttpServerExchange exchange, Map<String, String> headers) {
-        headers.forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
-    }
-
-    static String header(HttpServerExchange exchange, String name) {
-        return exchange.getRequestHeaders().getFirst(name);
-    }
-
-    /** A query parameter, null when absent ({@code ?event=} is present and empty). */
-    static String query(HttpServerExchange exchange, String name) {
-        Deque<String> values = exchange.getQueryParameters().get(name);
-        return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package workshop.sse.undertow.hardening;
 
+import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,22 +23,30 @@ public final class ConduitHeartbeat {
     private static final byte[] HEARTBEAT = SseFrames.heartbeat().getBytes(StandardCharsets.UTF_8);
     private static final long RETRY_MS = 100;
 
-    private final ServerSentEventConnection connection;
-    private final StreamSinkConduit socket;
     private final XnioIoThread io;
+    private StreamSinkConduit socket;
 
-    public ConduitHeartbeat(ServerSentEventConnection connection, StreamSinkConduit socket, XnioIoThread io) {
-        this.connection = connection;
-        this.socket = socket;
+    private ConduitHeartbeat(XnioIoThread io) {
         this.io = io;
     }
 
-    /** Writes one heartbeat frame; then {@code written}, or {@code failed} (the client is gone). IO thread only. */
-    public void write(BooleanSupplier open, Runnable written, Runnable failed) {
-        write(ByteBuffer.wrap(HEARTBEAT), open, written, failed);
+    /**
+     * Keeps the response's conduit of {@code exchange} as it is created. {@link ServerSentEventConnection} hides its
+     * channel; a response wrapper is the way to the conduit it writes through.
+     */
+    public static ConduitHeartbeat on(HttpServerExchange exchange) {
+        ConduitHeartbeat heartbeat = new ConduitHeartbeat(exchange.getIoThread());
+        exchange.addResponseWrapper((factory, ignored) -> heartbeat.socket = factory.create());
+        return heartbeat;
     }
 
-    private void write(ByteBuffer left, BooleanSupplier open, Runnable written, Runnable failed) {
+    /** Writes one heartbeat frame; then {@code written}, or {@code failed} (the client is gone). IO thread only. */
+    public void write(ServerSentEventConnection connection, BooleanSupplier open, Runnable written, Runnable failed) {
+        write(connection, ByteBuffer.wrap(HEARTBEAT), open, written, failed);
+    }
+
+    private void write(ServerSentEventConnection connection, ByteBuffer left, BooleanSupplier open, Runnable written,
+                       Runnable failed) {
         if (!open.getAsBoolean()) {
             return;
         }
@@ -48,7 +57,7 @@ public final class ConduitHeartbeat {
                 flushed = socket.flush();
             }
             if (left.hasRemaining() || !flushed) { // a client that does not read: try again shortly
-                io.executeAfter(() -> write(left, open, written, failed), RETRY_MS, TimeUnit.MILLISECONDS);
+                io.executeAfter(() -> write(connection, left, open, written, failed), RETRY_MS, TimeUnit.MILLISECONDS);
                 return;
             }
             written.run();

@@ -14,6 +14,7 @@ import org.xnio.OptionMap;
 import org.xnio.channels.StreamSinkChannel;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.http.Routes;
+import workshop.sse.undertow.http.Exchanges;
 
 /**
  * What Undertow needs beyond its defaults to meet the SPEC against hostile clients: its listener started by hand
@@ -22,6 +23,12 @@ import workshop.sse.core.http.Routes;
  * {@code UndertowServer} shows that.
  */
 public final class UndertowHardening implements AutoCloseable {
+
+    static {
+        // Undertow and XNIO log through JBoss Logging, which would pick java.util.logging and print INFO lines;
+        // through SLF4J, simplelogger.properties keeps warnings only, as in the Javalin module.
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
 
     /** Slowloris: 408 for a head not complete 15 s after its connection opened or its previous response. */
     private final HeadTimeout heads = new HeadTimeout();
@@ -45,7 +52,7 @@ public final class UndertowHardening implements AutoCloseable {
                 // request would never leave (SPEC 10.7).
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
                 .getMap();
-        HttpHandler root = heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(nextRequestOnIoThread(app))));
+        HttpHandler root = heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(nextRequestOnIoThread(refuseUnspokenVersions(app)))));
         try {
             listener = Listener.start(host, port, options, root, connection -> {
                 SentVersion.install(connection);
@@ -76,11 +83,25 @@ public final class UndertowHardening implements AutoCloseable {
         };
     }
 
+    /** Every request passes here first: a body nothing reads closes its connection, an unspoken version gets 505. */
+    private static HttpHandler refuseUnspokenVersions(HttpHandler app) {
+        return exchange -> {
+            closeIfUnreadBody(exchange);
+            try {
+                checkVersion(exchange);
+            } catch (ApiError error) {
+                Exchanges.refuse(exchange, error);
+                return;
+            }
+            app.handleRequest(exchange);
+        };
+    }
+
     /**
      * Only HTTP/1.x is spoken here (a later minor version as 1.1, which Undertow makes of it). Undertow would answer
      * HTTP/0.9 in kind, and its parser takes HTTP/3.0 for HTTP/1.1: the version is checked as it was sent.
      */
-    public static void checkVersion(HttpServerExchange exchange) {
+    private static void checkVersion(HttpServerExchange exchange) {
         String version = SentVersion.of(exchange);
         if (!version.startsWith("HTTP/1.")) {
             exchange.setProtocol(Protocols.HTTP_1_1);
