@@ -52,6 +52,7 @@ public final class SseDemo implements AutoCloseable {
     private final Streams streams;
     private final Broadcast broadcast;
     private final ScheduledExecutorService timer;
+    private final RuntimeFigures runtime = new RuntimeFigures();
 
     /**
      * @param server the implementation's name in /api/status ({@code javalin}, {@code undertow}, ...)
@@ -176,6 +177,7 @@ public final class SseDemo implements AutoCloseable {
                 "retryMs", settings.retryMs(),
                 "heartbeatMs", settings.heartbeatMs(),
                 "maxStreams", settings.maxStreams()));
+        status.put("runtime", runtime.read());
         return Json.write(status);
     }
 
