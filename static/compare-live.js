@@ -8,42 +8,42 @@ const WINDOW_MS = 3 * 60 * 1000;
 const MiB = 1024 * 1024;
 
 // A figure of /api/status that may be null or missing (a server not on the JVM): null then.
-const figure = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const numberOrNull = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const runtimeOf = (status) => status.runtime || {};
 
 // The charted figures: how each is read from a sample (and the one before it), and how it is shown.
 const METRICS = [
   { key: 'streams', label: 'open streams', unit: '',
     value: (s) => {
-      const c = figure(s.streams && s.streams.counter);
-      const b = figure(s.streams && s.streams.broadcast);
+      const c = numberOrNull(s.streams && s.streams.counter);
+      const b = numberOrNull(s.streams && s.streams.broadcast);
       return c === null && b === null ? null : (c || 0) + (b || 0);
     },
-    detail: (s) => `${formatNumber(figure(s.streams && s.streams.counter))} counter + `
-      + `${formatNumber(figure(s.streams && s.streams.broadcast))} broadcast` },
+    detail: (s) => `${formatNumber(numberOrNull(s.streams && s.streams.counter))} counter + `
+      + `${formatNumber(numberOrNull(s.streams && s.streams.broadcast))} broadcast` },
   { key: 'threads', label: 'platform threads', unit: '',
-    value: (s) => figure(runtimeOf(s).threads),
-    detail: (s) => 'peak ' + formatNumber(figure(runtimeOf(s).peakThreads)) },
+    value: (s) => numberOrNull(runtimeOf(s).threads),
+    detail: (s) => 'peak ' + formatNumber(numberOrNull(runtimeOf(s).peakThreads)) },
   { key: 'heap', label: 'heap used', unit: 'MiB',
-    value: (s) => { const b = figure(runtimeOf(s).heapUsedBytes); return b === null ? null : b / MiB; } },
+    value: (s) => { const b = numberOrNull(runtimeOf(s).heapUsedBytes); return b === null ? null : b / MiB; } },
   { key: 'rss', label: 'RSS (resident memory)', unit: 'MiB',
-    value: (s) => { const b = figure(runtimeOf(s).rssBytes); return b === null ? null : b / MiB; } },
+    value: (s) => { const b = numberOrNull(runtimeOf(s).rssBytes); return b === null ? null : b / MiB; } },
   // CPU seconds used since the last sample over the time between them: 100 % is one core busy,
   // so on a machine with several cores it can go above 100 %.
   { key: 'cpu', label: 'CPU (100 % = one core)', unit: '%', least: 10,
     value: (s, before) => {
       if (!before) return null;
-      const cpu = figure(runtimeOf(s).cpuSeconds);
-      const cpuBefore = figure(runtimeOf(before).cpuSeconds);
+      const cpu = numberOrNull(runtimeOf(s).cpuSeconds);
+      const cpuBefore = numberOrNull(runtimeOf(before).cpuSeconds);
       // The server's own uptime is the wall time between the two answers; the page's clock if it has none.
-      const up = figure(runtimeOf(s).uptimeMs);
-      const upBefore = figure(runtimeOf(before).uptimeMs);
+      const up = numberOrNull(runtimeOf(s).uptimeMs);
+      const upBefore = numberOrNull(runtimeOf(before).uptimeMs);
       const wallMs = up !== null && upBefore !== null ? up - upBefore : s.at - before.at;
       if (cpu === null || cpuBefore === null || wallMs <= 0) return null;
       return Math.max(0, ((cpu - cpuBefore) * 1000 / wallMs) * 100);
     } },
   { key: 'fds', label: 'open file descriptors', unit: '',
-    value: (s) => figure(runtimeOf(s).openFds) },
+    value: (s) => numberOrNull(runtimeOf(s).openFds) },
 ];
 
 // Each column's live state: its samples {at, status or null when the server did not answer}.
@@ -54,7 +54,7 @@ function liveOf(col) {
   return col.live;
 }
 
-// The column's chart area: one <figure> per metric, from the template's .live element.
+// The column's chart area (.charts in the column's template): one <figure> per metric.
 function makeCharts(col) {
   const area = col.el.querySelector('.charts');
   const charts = {};
@@ -93,7 +93,8 @@ async function pollStatus(col) {
   const base = col.base;
   let status = null;
   try {
-    const res = await fetch(base + '/api/status', { cache: 'no-store' });
+    // A server that hangs counts as down after 5 s, and is asked again.
+    const res = await fetch(base + '/api/status', { cache: 'no-store', signal: AbortSignal.timeout(5000) });
     if (res.ok) status = await res.json();
   } catch { /* down: recorded as a sample without a status, and asked again next second */ }
   live.inFlight = false;

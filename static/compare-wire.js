@@ -13,7 +13,7 @@ const REPLAYED = 3; // the wire view asks for the last few events again, to show
 // The heartbeat period a column's server last reported, or the SPEC's default.
 function heartbeatMsOf(col) {
   const status = latestStatus(col);
-  return (status && status.config && figure(status.config.heartbeatMs)) || 15000;
+  return (status && status.config && numberOrNull(status.config.heartbeatMs)) || 15000;
 }
 
 // ---------------------------------------------------------------------------
@@ -46,6 +46,7 @@ function showBytes(pre, text) {
 async function showWire(col, button) {
   const view = col.el.querySelector('.wire');
   const status = view.querySelector('.wire-status');
+  const countdownEl = view.querySelector('.wire-countdown');
   const pre = view.querySelector('.wire-bytes');
   const headers = view.querySelector('.wire-headers');
   const heartbeatMs = heartbeatMsOf(col);
@@ -56,22 +57,23 @@ async function showWire(col, button) {
   pre.replaceChildren();
   headers.replaceChildren();
   view.dataset.done = 'false';
-  // Until the first heartbeat: say how long it may take.
+  status.textContent = `reading; a heartbeat comes within ${heartbeatMs / 1000} s (config.heartbeatMs)`;
+  // Until the first heartbeat: how long it may still take (not in the live region: it changes every second).
   const countdown = setInterval(() => {
     const left = Math.max(0, Math.ceil((started + limitMs - Date.now()) / 1000));
-    status.textContent = `reading; a heartbeat comes within ${heartbeatMs / 1000} s (config.heartbeatMs), `
-      + `giving up in ${left} s`;
+    countdownEl.textContent = `giving up in ${left} s`;
   }, 250);
   const stop = setTimeout(() => controller.abort(), limitMs);
   let text = '';
+  let bytes = 0;
   let why = `${limitMs / 1000} s passed`;
   try {
     // ?lastEventId=N: the server replays the events after N (SPEC 5.2) before its presence and live events.
-    const status = latestStatus(col);
-    const newest = status ? figure(status.lastEventId) : null;
+    const serverStatus = latestStatus(col);
+    const newest = serverStatus ? numberOrNull(serverStatus.lastEventId) : null;
     const query = newest ? '?lastEventId=' + Math.max(0, newest - REPLAYED) : '';
-    const res = await fetch(col.base + '/api/broadcast' + query, { signal: controller.signal, cache: 'no-store' });
     headers.append(span(`GET /api/broadcast${query}`, 'request'), '\n');
+    const res = await fetch(col.base + '/api/broadcast' + query, { signal: controller.signal, cache: 'no-store' });
     // Only the CORS-safelisted response headers (Content-Type, Cache-Control, ...) reach a page
     // from another origin, unless the server lists more in Access-Control-Expose-Headers.
     headers.append(span(`HTTP ${res.status} ${res.statusText}`.trim(), 'status-line'));
@@ -81,20 +83,22 @@ async function showWire(col, button) {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) { why = 'the server ended the stream'; break; }
+      bytes += value.length;
       text += decoder.decode(value, { stream: true });
       if (showBytes(pre, text)) { why = 'the first heartbeat arrived'; break; }
-      if (text.length >= WIRE_BYTES_MAX) { why = `${WIRE_BYTES_MAX} bytes arrived`; break; }
+      if (bytes >= WIRE_BYTES_MAX) { why = `${WIRE_BYTES_MAX} bytes arrived`; break; }
     }
   } catch (err) {
     if (!controller.signal.aborted) why = 'the request failed: ' + err.message;
   } finally {
     clearInterval(countdown);
+    countdownEl.textContent = '';
     clearTimeout(stop);
     controller.abort(); // ends the stream: this view only shows the start
     button.disabled = false;
   }
   status.textContent = `stopped after ${((Date.now() - started) / 1000).toFixed(1)} s: ${why}; `
-    + `${text.length} characters read, then the fetch was aborted`;
+    + `${bytes} bytes read, then the fetch was aborted`;
   view.dataset.done = 'true';
 }
 
@@ -107,7 +111,7 @@ async function broadcastCount(base) {
   const res = await fetch(base + '/api/status', { cache: 'no-store' });
   if (!res.ok) throw new Error('/api/status answered ' + res.status);
   const status = await res.json();
-  const n = figure(status.streams && status.streams.broadcast);
+  const n = numberOrNull(status.streams && status.streams.broadcast);
   if (n === null) throw new Error('/api/status has no streams.broadcast');
   return n;
 }

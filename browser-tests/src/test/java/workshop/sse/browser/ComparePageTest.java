@@ -127,6 +127,7 @@ class ComparePageTest {
             }
         }
         Servers.awaitBroadcasts(bases.get(target), 1); // the page's own, before the next test counts
+        browser.screenshot("compare-phone", Browser.PHONE.width);
     }
 
     @Test
