@@ -171,3 +171,43 @@ function watchedStream({ url, stateEl, logEl, listen, resume, prefix = '' }) {
   };
   return stream;
 }
+
+// ---------------------------------------------------------------------------
+// Reading an SSE stream by hand (the wire views of both pages).
+
+// Split text into lines at CRLF, CR or LF. A chunk may end in the middle of a line, or
+// between the CR and the LF of one CRLF, so the unfinished part waits for the next chunk.
+function lineSplitter(onLine) {
+  let rest = '';      // the start of a line whose end has not arrived yet
+  let skipLf = false; // the last chunk ended with CR: a LF first in the next one belongs to it
+  return (text) => {
+    if (!text) return;
+    if (skipLf && text[0] === '\n') text = text.slice(1);
+    skipLf = false;
+    rest += text;
+    let start = 0;
+    for (let i = 0; i < rest.length; i++) {
+      const c = rest[i];
+      if (c !== '\r' && c !== '\n') continue;
+      onLine(rest.slice(start, i));
+      if (c === '\r') {
+        if (i + 1 === rest.length) skipLf = true;
+        else if (rest[i + 1] === '\n') i++;
+      }
+      start = i + 1;
+    }
+    rest = rest.slice(start);
+  };
+}
+
+// What one line of an SSE stream is, read the way EventSource reads it: blank (the end of a frame:
+// the event is dispatched now), comment (a line starting with ':', ignored: the heartbeat), one of the
+// four fields (retry, id, event, data) with its value, or other (a field EventSource ignores).
+function sseLine(line) {
+  if (line === '') return { kind: 'blank', value: '' };
+  if (line[0] === ':') return { kind: 'comment', value: line.slice(1) };
+  const colon = line.indexOf(':');
+  const field = colon < 0 ? line : line.slice(0, colon);
+  const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+  return { kind: ['retry', 'id', 'event', 'data'].includes(field) ? field : 'other', value };
+}

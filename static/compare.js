@@ -52,6 +52,7 @@ function makeColumn(base, index) {
   part('base-label').htmlFor = col.input.id;
   part('base-label').textContent = `Server ${index + 1} base URL`;
   part('watch').setAttribute('aria-label', `Watch server ${index + 1}`);
+  part('wire-start').setAttribute('aria-label', `Show the first bytes of server ${index + 1}'s /api/broadcast`);
   col.input.value = base;
   part('watch-form').addEventListener('submit', (e) => {
     e.preventDefault();

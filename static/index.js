@@ -176,45 +176,9 @@ function setWireState(state) {
   $('wire-state').textContent = state;
 }
 
-// Split text into lines at CRLF, CR or LF. A chunk may end in the middle of a line, or
-// between the CR and the LF of one CRLF, so the unfinished part waits for the next chunk.
-function lineSplitter(onLine) {
-  let rest = '';      // the start of a line whose end has not arrived yet
-  let skipLf = false; // the last chunk ended with CR: a LF first in the next one belongs to it
-  return (text) => {
-    if (!text) return;
-    if (skipLf && text[0] === '\n') text = text.slice(1);
-    skipLf = false;
-    rest += text;
-    let start = 0;
-    for (let i = 0; i < rest.length; i++) {
-      const c = rest[i];
-      if (c !== '\r' && c !== '\n') continue;
-      onLine(rest.slice(start, i));
-      if (c === '\r') {
-        if (i + 1 === rest.length) skipLf = true;
-        else if (rest[i + 1] === '\n') i++;
-      }
-      start = i + 1;
-    }
-    rest = rest.slice(start);
-  };
-}
-
 // One line as it came: shown with a class by kind, and read the way EventSource reads it.
 function wireLine(line) {
-  let kind;
-  let value = '';
-  if (line === '') {
-    kind = 'blank';          // the end of a frame: the event is dispatched now
-  } else if (line[0] === ':') {
-    kind = 'comment';        // ignored by EventSource: the heartbeat
-  } else {
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    kind = ['retry', 'id', 'event', 'data'].includes(field) ? field : 'other';
-  }
+  const { kind, value } = sseLine(line);
   if (kind === 'retry' && /^[0-9]+$/.test(value)) {
     wire.retryMs = Number(value);
     $('wire-retry').textContent = wire.retryMs + ' ms';

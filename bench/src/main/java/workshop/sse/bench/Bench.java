@@ -17,15 +17,18 @@ import java.util.Map;
  * bench load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
  *     one profile against any running server (loopback only); with --pid, also its CPU and memory
  * bench compare [--runs 3] [--profiles idle,steady,burst] [--servers floor,javalin,...] [--streams N --events N]
- *               [--out docs/bench] [--readme README.md]
+ *               [--out docs/bench] [--json static/bench/results.json] [--readme README.md]
  *     the four servers of the workspace and the floor, a fresh process per profile and run, side by side
- * bench readmes [--out docs/bench]
+ * bench readmes [--json static/bench/results.json]
  *     each server module's README section, again, from the last comparison's results.json
  * bench floor [--port N]
  *     the floor on its own
  * </pre>
  */
 public final class Bench {
+
+    /** Every run's figures, in static/ so that every server serves them to results.html. */
+    static final String RESULTS_JSON = "static/bench/results.json";
 
     private Bench() {
     }
@@ -74,19 +77,20 @@ public final class Bench {
         Path out = root.resolve(flags.getOrDefault("--out", "docs/bench"));
         Comparison comparison = new Comparison(contestants, profiles, runs, root.resolve("bench/target/logs"));
         String command = flags.getOrDefault("--command", "./benchmark");
+        Path json = root.resolve(flags.getOrDefault("--json", RESULTS_JSON));
         Report report = new Report(contestants, comparison.run(), comparison.cpu(), runs, command);
-        report.write(out, flags.containsKey("--readme") ? root.resolve(flags.get("--readme")) : null);
+        report.write(out, json, flags.containsKey("--readme") ? root.resolve(flags.get("--readme")) : null);
         if (flags.containsKey("--readme")) {
-            ModuleFigures.embedAll(out.resolve("results.json"), root);
+            ModuleFigures.embedAll(json, root);
         }
         System.out.println();
         System.out.print(report.markdown());
-        System.out.println("\nwritten: " + out.resolve("results.json") + ", results.md, results.svg");
+        System.out.println("\nwritten: " + json + ", " + out.resolve("results.md") + ", results.svg");
     }
 
     private static void readmes(Map<String, String> flags) throws Exception {
         Path root = Path.of(flags.getOrDefault("--root", ".")).toAbsolutePath().normalize();
-        Path results = root.resolve(flags.getOrDefault("--out", "docs/bench")).resolve("results.json");
+        Path results = root.resolve(flags.getOrDefault("--json", RESULTS_JSON));
         ModuleFigures.embedAll(results, root).forEach(readme -> System.out.println("written: " + readme));
     }
 
@@ -138,8 +142,9 @@ public final class Bench {
                 usage: ./benchmark                                   the full comparison (README's figures)
                        ./benchmark load URL [--profile idle|steady|burst] [--streams N] [--events N] [--pid PID]
                        ./benchmark compare [--runs N] [--profiles idle,steady,burst] [--servers floor,javalin,...]
-                                       [--streams N --events N | --smoke true] [--out DIR] [--readme FILE]
-                       ./benchmark readmes                  the modules' READMEs again, from docs/bench/results.json
+                                       [--streams N --events N | --smoke true] [--out DIR] [--json FILE]
+                                       [--readme FILE]
+                       ./benchmark readmes                  the modules' READMEs again, from static/bench/results.json
                        ./benchmark floor [--port N]""");
         System.exit(2);
     }

@@ -48,9 +48,14 @@ final class Report {
         this.command = command;
     }
 
-    void write(Path dir, Path readme) throws IOException {
+    /**
+     * Writes the JSON to {@code json} (where the servers serve it: results.html charts it), the table and the chart
+     * to {@code dir}, and the table into {@code readme} when there is one.
+     */
+    void write(Path dir, Path json, Path readme) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
+        Files.createDirectories(json.toAbsolutePath().getParent());
+        Files.writeString(json, json(), StandardCharsets.UTF_8);
         String table = markdown() + "\n" + whereItGoes();
         Files.writeString(dir.resolve("results.md"), table + "\n" + details(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.svg"), svg(), StandardCharsets.UTF_8);
@@ -132,7 +137,28 @@ final class Report {
             }
         }
         root.set("cpu", mapper.valueToTree(cpu));
+        root.setAll(legend(mapper));
         return mapper.writeValueAsString(root) + "\n";
+    }
+
+    /**
+     * What a reader of the JSON needs to show the figures without this code: each figure's label, unit, decimals and
+     * which way is better, and the targets the chart marks.
+     */
+    static ObjectNode legend(ObjectMapper mapper) {
+        ObjectNode legend = mapper.createObjectNode();
+        ObjectNode figures = legend.putObject("figures");
+        for (Figure figure : Figure.values()) {
+            figures.putObject(figure.key).put("label", figure.label).put("unit", figure.unit)
+                    .put("decimals", figure.decimals).put("better", figure.better.name().toLowerCase(Locale.ROOT));
+        }
+        ArrayNode targets = legend.putArray("targets");
+        for (Panel panel : PANELS) {
+            ObjectNode target = targets.addObject().put("profile", panel.profile()).put("figure", panel.figure().key)
+                    .put("text", panel.targetText());
+            put(target, "value", panel.target());
+        }
+        return legend;
     }
 
     private static void put(ObjectNode node, String key, double value) {

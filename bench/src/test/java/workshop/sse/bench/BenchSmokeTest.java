@@ -50,7 +50,7 @@ class BenchSmokeTest {
             }
         }
 
-        new Report(contestants, results, comparison.cpu(), 1, "the smoke test").write(out, null);
+        new Report(contestants, results, comparison.cpu(), 1, "the smoke test").write(out, out.resolve("results.json"), null);
         String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
         String chart = Files.readString(out.resolve("results.svg"), StandardCharsets.UTF_8);
         for (Comparison.Contestant contestant : contestants) {

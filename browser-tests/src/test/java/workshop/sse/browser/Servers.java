@@ -3,10 +3,13 @@ package workshop.sse.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
@@ -22,7 +25,8 @@ final class Servers {
     static final Map<String, String> SETTINGS = Map.of("PORT", "0", "HOST", "127.0.0.1",
             "RETRY_MS", "1000", "HEARTBEAT_MS", "1000");
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1 as a browser speaks to these servers (no h2c upgrade asked). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Servers() {
@@ -47,6 +51,45 @@ final class Servers {
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/status")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(answer.body());
+    }
+
+    /** Broadcast streams held open from here (not from the page), until closed. */
+    static final class OpenStreams implements AutoCloseable {
+        private final List<InputStream> bodies = new ArrayList<>();
+
+        @Override
+        public void close() throws IOException {
+            for (InputStream body : bodies) {
+                body.close();
+            }
+        }
+    }
+
+    /** Opens {@code n} broadcast streams; each is open (its headers came) when this returns. */
+    static OpenStreams openBroadcasts(String base, int n) throws IOException, InterruptedException {
+        OpenStreams streams = new OpenStreams();
+        for (int i = 0; i < n; i++) {
+            HttpResponse<InputStream> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/broadcast")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            streams.bodies.add(answer.body());
+            if (answer.statusCode() != 200) {
+                streams.close();
+                throw new IOException("GET /api/broadcast answered " + answer.statusCode());
+            }
+        }
+        return streams;
+    }
+
+    /** Waits until the server counts exactly {@code n} broadcast streams (a closed one is noticed within seconds). */
+    static void awaitBroadcasts(String base, int n) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int counted;
+        while ((counted = status(base).path("streams").path("broadcast").asInt()) != n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(base + " still counts " + counted + " broadcast streams, not " + n);
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Publishes {@code text} as event {@code name}; the new event's id. */

@@ -2,7 +2,11 @@ package workshop.sse.core.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -49,6 +53,7 @@ public final class StaticFiles {
     /**
      * The resource a decoded request path names ({@code /} is {@code index.html}), or null when there is none.
      * A path with a {@code ..} segment, a backslash or a NUL never names a file: nothing may leave static/.
+     * A folder of static/ ({@code /bench}) is no file either: the class loader would answer it with a listing.
      */
     public static URL find(String path) {
         if (path == null || !path.startsWith("/") || path.contains("\\") || path.indexOf('\0') >= 0) {
@@ -60,7 +65,21 @@ public final class StaticFiles {
                 return null;
             }
         }
-        return StaticFiles.class.getClassLoader().getResource("static/" + name);
+        URL file = StaticFiles.class.getClassLoader().getResource("static/" + name);
+        return file == null || isFolder(file) ? null : file;
+    }
+
+    /** Whether a resource is a folder: in the classes folder (tests, an IDE) or in the jar. */
+    private static boolean isFolder(URL resource) {
+        try {
+            return switch (resource.getProtocol()) {
+                case "file" -> Files.isDirectory(Path.of(resource.toURI()));
+                case "jar" -> ((JarURLConnection) resource.openConnection()).getJarEntry().isDirectory();
+                default -> false;
+            };
+        } catch (IOException | URISyntaxException e) {
+            return true; // what cannot be looked at is not served
+        }
     }
 
     public static String contentType(String name) {

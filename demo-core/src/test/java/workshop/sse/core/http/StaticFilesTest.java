@@ -27,8 +27,13 @@ class StaticFilesTest {
         assertEquals("text/css;charset=utf-8", StaticFiles.get("GET", "/workshop.css").contentType());
     }
 
+    @Test
+    void aFileInAFolderOfStatic() throws Exception {
+        assertEquals("application/json", StaticFiles.get("GET", "/bench/results.json").contentType());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"/nope.html", "/../pom.xml", "/a/../index.html", "//index.html", "/.\\index.html"})
+    @ValueSource(strings = {"/nope.html", "/../pom.xml", "/a/../index.html", "//index.html", "/.\\index.html", "/bench"})
     void nothingElseIsAFile(String path) {
         assertEquals(404, assertThrows(ApiError.class, () -> StaticFiles.get("GET", path)).status());
         assertNull(StaticFiles.find(path));
