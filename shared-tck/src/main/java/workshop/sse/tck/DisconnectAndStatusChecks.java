@@ -281,9 +281,9 @@ public interface DisconnectAndStatusChecks extends TckContext {
         int opened = 6; // few enough for the kit's MAX_STREAMS, enough to stand out of what comes and goes
         awaitNoOpenStreams();
         awaitRoomForStreams(opened);
-        Assumptions.assumeTrue(figure(runtime(), "openFds") != null, "the server reports runtime.openFds: null"
-                + " (allowed where the platform cannot count its open descriptors); report the count to run this"
-                + " check");
+        Assumptions.assumeTrue(figure(runtime(), "openFds") != null, "the server reports no number in"
+                + " runtime.openFds (null is allowed where the platform cannot count its open descriptors); report"
+                + " the count to run this check");
         // From here on no request leaves a connection open (REST Assured's linger until a GC closes them), so what
         // else moves openFds meanwhile is such a GC: a fall, which cannot fail a check that asks for a fall.
         long before = openFds();
