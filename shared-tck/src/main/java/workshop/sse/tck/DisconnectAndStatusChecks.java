@@ -211,4 +211,135 @@ public interface DisconnectAndStatusChecks extends TckContext {
         long expectedSize = Math.min(before.path("size").asLong() + 1, before.path("capacity").asLong());
         assertEquals(expectedSize, after.path("history").path("size").asLong(), "history.size after a publish");
     }
+
+    @Test
+    @DisplayName("8.4 GET /api/status: runtime {threads, peakThreads, heapUsedBytes, rssBytes, cpuSeconds, openFds,"
+            + " uptimeMs}, each a non-negative number or null (uptimeMs never), integers but cpuSeconds,"
+            + " peakThreads >= threads")
+    default void statusHasRuntimeFigures() throws IOException {
+        JsonNode runtime = runtime();
+        List<String> wrong = new ArrayList<>();
+        for (String name : List.of("threads", "peakThreads", "heapUsedBytes", "rssBytes", "cpuSeconds",
+                "openFds", "uptimeMs")) {
+            JsonNode value = runtime.get(name);
+            if (value == null) {
+                wrong.add("runtime." + name + " is missing (give null when the platform cannot tell it)");
+            } else if (value.isNull()) {
+                if (name.equals("uptimeMs")) {
+                    wrong.add("runtime.uptimeMs is null: every server can tell how long it has been running");
+                }
+            } else if (!value.isNumber() || value.asDouble() < 0) {
+                wrong.add("runtime." + name + " must be a non-negative number or null, was " + value);
+            } else if (!value.isIntegralNumber() && !name.equals("cpuSeconds")) {
+                wrong.add("runtime." + name + " must be an integer (only cpuSeconds may be fractional), was " + value);
+            }
+        }
+        assertEquals(List.of(), wrong, () -> "GET /api/status: " + runtime);
+        Long threads = figure(runtime, "threads");
+        Long peak = figure(runtime, "peakThreads");
+        assertTrue(threads == null || peak == null || peak >= threads, () -> "runtime.peakThreads (" + peak
+                + ") is below runtime.threads (" + threads + "): the peak is the most threads ever live, so at"
+                + " least as many as are live now: " + runtime);
+    }
+
+    @Test
+    @DisplayName("8.4 GET /api/status: runtime is read fresh: a second later uptimeMs grew by about that second,"
+            + " and cpuSeconds and peakThreads did not decrease")
+    default void runtimeFiguresAreLive() throws IOException {
+        long firstSent = System.nanoTime();
+        JsonNode first = runtime();
+        long firstAnswered = System.nanoTime();
+        Eventually.sleep(Duration.ofSeconds(1));
+        long secondSent = System.nanoTime();
+        JsonNode second = runtime();
+        long secondAnswered = System.nanoTime();
+
+        Long uptime1 = figure(first, "uptimeMs");
+        Long uptime2 = figure(second, "uptimeMs");
+        assertTrue(uptime1 != null && uptime2 != null, () -> "runtime.uptimeMs must be a number: " + second);
+        // the server read each between the kit's request and its answer; the slack is for clocks and rounding
+        long slack = 100;
+        long atLeast = (secondSent - firstAnswered) / 1_000_000 - slack;
+        long atMost = (secondAnswered - firstSent) / 1_000_000 + slack;
+        long grew = uptime2 - uptime1;
+        assertTrue(grew >= atLeast && grew <= atMost, () -> "runtime.uptimeMs grew by " + grew + " ms between two"
+                + " reads " + (secondSent - firstAnswered) / 1_000_000 + " to " + (secondAnswered - firstSent)
+                / 1_000_000 + " ms apart (expected " + atLeast + " to " + atMost + " ms): read it from the process's"
+                + " clock on every request, not once (first " + first + ", then " + second + ")");
+        for (String name : List.of("cpuSeconds", "peakThreads")) {
+            double before = first.path(name).asDouble(0);
+            double after = second.path(name).asDouble(0);
+            assertTrue(after >= before, () -> "runtime." + name + " went down from " + before + " to " + after
+                    + " a second later: it counts from the process's start and never decreases");
+        }
+    }
+
+    @Test
+    @DisplayName("8.4 GET /api/status: runtime.openFds counts the open streams: it falls by at least one for each"
+            + " stream once their clients closed them, back to where it was")
+    default void openFdsCountStreams() throws IOException {
+        int opened = 6; // few enough for the kit's MAX_STREAMS, enough to stand out of what comes and goes
+        awaitNoOpenStreams();
+        awaitRoomForStreams(opened);
+        Assumptions.assumeTrue(figure(runtime(), "openFds") != null, "the server reports no number in"
+                + " runtime.openFds (null is allowed where the platform cannot count its open descriptors); report"
+                + " the count to run this check");
+        // From here on no request leaves a connection open (REST Assured's linger until a GC closes them), so what
+        // else moves openFds meanwhile is such a GC: a fall, which cannot fail a check that asks for a fall.
+        long before = openFds();
+        List<RawSseStream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < opened; i++) {
+                RawSseStream stream = RawSseStream.open(base(), "GET", COUNTER_IDLE);
+                streams.add(stream);
+                expectRetryFrame(stream, RawHttp.ANSWER);
+            }
+            long with = openFds();
+            streams.forEach(RawSseStream::abort);
+            long backTo = before + opened / 2; // a few descriptors may come and go meanwhile
+            Duration within = closeNoticeBound().plusSeconds(1);
+            eventually(within, () -> {
+                long after = openFds();
+                assertTrue(with - after >= opened && after <= backTo, "runtime.openFds was " + before + " before "
+                        + opened + " streams opened, " + with + " while they were open, and " + after + " after"
+                        + " their clients closed them: expected it to fall by at least " + opened + " (a socket each)"
+                        + " to at most " + backTo + " within " + within.toMillis() + " ms (SPEC 3.5). Count every"
+                        + " open descriptor of the process, sockets included, fresh for each request, and close a"
+                        + " stream's socket once its client is gone");
+            });
+        } finally {
+            streams.forEach(RawSseStream::close);
+        }
+    }
+
+    /**
+     * The runtime object of {@code GET /api/status}, asked on a connection of its own that the server closes after
+     * answering, so that reading it leaves no descriptor open; fails, saying what to add, when there is none.
+     */
+    private JsonNode runtime() throws IOException {
+        RawResponse answer;
+        try (RawHttp conn = connect()) {
+            answer = conn.exchange(conn.head("GET", "/api/status", "Connection: close"));
+        }
+        assertEquals(200, answer.status(), () -> "GET /api/status: " + answer.describe());
+        JsonNode status = answer.json();
+        JsonNode runtime = status.get("runtime");
+        assertTrue(runtime != null && runtime.isObject(), () -> "GET /api/status has no runtime object: add"
+                + " \"runtime\":{\"threads\":...} with the figures of SPEC 8.4; was " + status);
+        return runtime;
+    }
+
+    private long openFds() throws IOException {
+        JsonNode runtime = runtime();
+        Long open = figure(runtime, "openFds");
+        assertTrue(open != null, () -> "runtime.openFds was a number, then " + runtime.get("openFds")
+                + ": report it on every request, or always null");
+        return open;
+    }
+
+    /** A figure as a whole number (cpuSeconds rounded down), or null when the server gives null or no number. */
+    private static Long figure(JsonNode runtime, String name) {
+        JsonNode value = runtime.path(name);
+        return value.isNumber() ? value.asLong() : null;
+    }
 }

@@ -389,6 +389,17 @@ enum Fault {
         }
     },
 
+    RUNTIME_READ_ONCE("8.4", "reads its runtime figures once, and answers that first reading ever after") {
+        @Override
+        Response response(Request request, Response response, FaultProxy proxy) {
+            return status(request, response, json -> {
+                if (json.get("runtime") != null) {
+                    json.set("runtime", proxy.firstKept("runtime", json.get("runtime")));
+                }
+            });
+        }
+    },
+
     // ---- 9 Cross-origin
 
     NO_CORS_HEADERS_ON_ERRORS("9.1", "leaves Access-Control-Allow-Origin and Vary out of its error answers") {

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
@@ -19,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server, one upstream connection for each client connection. Without a
@@ -40,6 +43,7 @@ final class FaultProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Map<String, JsonNode> kept = new ConcurrentHashMap<>();
 
     private FaultProxy(int upstreamPort, Fault fault, Consumer<String> errors) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -176,6 +180,11 @@ final class FaultProxy implements AutoCloseable {
         } finally {
             release(upstream);
         }
+    }
+
+    /** The first {@code value} a fault kept under {@code key} on this proxy: what a broken server read once. */
+    JsonNode firstKept(String key, JsonNode value) {
+        return kept.computeIfAbsent(key, k -> value.deepCopy());
     }
 
     /** Runs {@code task} on a thread of the proxy's, stopped when the proxy is. */
