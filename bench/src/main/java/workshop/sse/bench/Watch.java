@@ -133,6 +133,8 @@ final class Watch {
         int width = targets.stream().mapToInt(target -> target.label.length()).max().orElse(0);
         out.printf("watch: %,d broadcast streams and %,.0f events/s on each of %d servers, for %d s (Ctrl-C ends it)%n",
                 options.streams(), options.perSecond(), targets.size(), options.seconds());
+        ProcessProbe generator = ProcessProbe.self();
+        long generatorCpu = generator.cpuNanos();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(options.seconds());
         try {
@@ -162,10 +164,13 @@ final class Watch {
                 target.subscribers.stopCounting();
                 target.subscribers.stop();
             }
-            out.printf("summary after %.0f s:%n", (System.nanoTime() - start) / 1e9);
+            double wall = (System.nanoTime() - start) / 1e9;
+            out.printf("summary after %.0f s:%n", wall);
             for (Target target : targets) {
                 target.summary(width).forEach(out::println);
             }
+            double cpu = (generator.cpuNanos() - generatorCpu) / 1e9;
+            out.printf("the load generator itself used %.1f s of CPU (%.0f%% of one core)%n", cpu, cpu / wall * 100);
             return targets.size();
         } finally {
             stop();
@@ -273,7 +278,7 @@ final class Watch {
             streamsAtPublish = subscribers.streaming();
             readerCpuAtPublish = subscribers.threadCpuNanos();
             publishStart = System.nanoTime();
-            outcome = publisher.openLoop(options.perSecond(), seconds, endNanos + TimeUnit.SECONDS.toNanos(10), "");
+            outcome = publisher.openLoop(options.perSecond(), seconds, endNanos, ""); // late sends end on time too
         }
 
         /** Deliveries to expect: every acknowledged event on every stream open when the publishing began. */
