@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,14 +22,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import workshop.sse.tck.ServerProcess;
 
 /**
  * {@code ./serve all} as a workshop runs it: the four servers from the jars the reactor built (this module depends on
@@ -83,12 +84,9 @@ class ServeAllTest {
             }
 
             serve.signal("INT");
-            assertTrue(serve.process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS),
-                    "./serve all did not exit after SIGINT: " + serve.lines());
-            assertEquals(0, serve.process.exitValue(), () -> "exit code after SIGINT: " + serve.lines());
+            assertEquals(Optional.of(0), serve.awaitExit(STOP), () -> "exit code after SIGINT: " + serve.lines());
             servers.forEach((name, process) -> assertFalse(process.isAlive(), name + " still runs"));
             assertTrue(serve.leftBehind().isEmpty(), () -> "left behind: " + serve.leftBehind());
-            serve.readerDone();
             for (String name : SERVERS) {
                 assertTrue(serve.lines().stream().anyMatch(line -> line.matches("^\\[" + Pattern.quote(name) + "] +"
                         + Pattern.quote(name) + " stopped$")), name + " stopped, prefixed: " + serve.lines());
@@ -103,9 +101,9 @@ class ServeAllTest {
         int helidonPort = base + SERVERS.indexOf("helidon");
         try (ServerSocket taken = new ServerSocket(helidonPort, 50, InetAddress.getLoopbackAddress());
              ServeAll serve = ServeAll.start(base)) {
-            assertTrue(serve.awaitExit(START), "./serve all did not exit with helidon's port taken: " + serve.lines());
-            assertNotEquals(0, serve.process.exitValue(), "exit code with helidon's port taken");
-            serve.readerDone();
+            Optional<Integer> exit = serve.awaitExit(START);
+            assertTrue(exit.isPresent(), () -> "./serve all did not exit with helidon's port taken: " + serve.lines());
+            assertNotEquals(0, exit.get(), "exit code with helidon's port taken");
             assertTrue(serve.lines().stream().anyMatch(line -> line.matches(
                     "^\\[helidon] +helidon: cannot start on 127\\.0\\.0\\.1:" + helidonPort + ": .*")),
                     "helidon's error line, prefixed: " + serve.lines());
@@ -138,88 +136,53 @@ class ServeAllTest {
         throw new IOException("no four consecutive free ports found");
     }
 
-    /** The script and what it started; closing it kills whatever is still running, the script last. */
+    /** The script and what it started; closing it kills whatever is still running. */
     private static final class ServeAll implements AutoCloseable {
-        final Process process;
+        final ServerProcess script;
         private final int base;
-        private final List<String> lines = new ArrayList<>();
-        private final Thread reader;
         private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet(); // every child, in case the script dies
 
-        private ServeAll(Process process, int base) {
-            this.process = process;
+        private ServeAll(ServerProcess script, int base) {
+            this.script = script;
             this.base = base;
-            this.reader = Thread.ofPlatform().daemon().name("serve-all-output").start(this::read);
+            Thread.ofPlatform().daemon().name("serve-all-children").start(() -> {
+                while (script.handle().isAlive()) {
+                    script.handle().descendants().forEach(seen::add);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
         }
 
         static ServeAll start(int base) throws IOException {
             // a shell's `&` without job control starts its children with SIGINT ignored, and bash cannot trap a
             // signal ignored at its start: reset it, as a terminal has it
-            ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT", "bash",
-                    ROOT.resolve("serve").toString(), "all", "--port", Integer.toString(base))
-                    .directory(ROOT.toFile()).redirectErrorStream(true);
-            builder.environment().put("SERVE_SKIP_BUILD", "1");
-            builder.environment().put("HOST", "127.0.0.1");
-            builder.environment().remove("PORT");
-            return new ServeAll(builder.start(), base);
+            return new ServeAll(ServerProcess.start(List.of("env", "--default-signal=INT", "bash",
+                    ROOT.resolve("serve").toString(), "all", "--port", Integer.toString(base)),
+                    Map.of("SERVE_SKIP_BUILD", "1", "HOST", "127.0.0.1")), base);
         }
 
-        private void read() {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    synchronized (lines) {
-                        lines.add(line);
-                        lines.notifyAll();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the script is gone
-            }
+        /** The line that matches, waiting for it. */
+        String await(Pattern pattern, Duration timeout) throws InterruptedException {
+            return script.awaitLine(pattern, timeout).map(Matcher::group)
+                    .orElseGet(() -> fail("no line " + pattern + " in: " + lines()));
+        }
+
+        Optional<Integer> awaitExit(Duration timeout) throws InterruptedException {
+            return script.awaitExit(timeout);
         }
 
         List<String> lines() {
-            synchronized (lines) {
-                return List.copyOf(lines);
-            }
-        }
-
-        /** The first line that matches, waiting for it; fails when the script exits or the time is up first. */
-        String await(Pattern pattern, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int next = 0;
-            synchronized (lines) {
-                while (true) {
-                    for (; next < lines.size(); next++) {
-                        Matcher matcher = pattern.matcher(lines.get(next));
-                        if (matcher.matches()) {
-                            return lines.get(next);
-                        }
-                    }
-                    seen.addAll(process.descendants().toList());
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || !reader.isAlive()) {
-                        return fail("no line " + pattern + " in: " + lines);
-                    }
-                    lines.wait(Math.min(100, Math.max(1, left / 1_000_000)));
-                }
-            }
-        }
-
-        boolean awaitExit(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (process.isAlive() && System.nanoTime() < deadline) {
-                seen.addAll(process.descendants().toList());
-                Thread.sleep(20);
-            }
-            return !process.isAlive();
+            return script.lines();
         }
 
         /** The script's server processes (the {@code java -jar} ones), by name, in the order of the four. */
         Map<String, ProcessHandle> serverProcesses() {
             Map<String, ProcessHandle> found = new LinkedHashMap<>();
-            List<ProcessHandle> children = process.descendants().toList();
-            seen.addAll(children);
+            List<ProcessHandle> children = script.handle().descendants().toList();
             for (String name : SERVERS) {
                 children.stream().filter(child -> child.info().commandLine().orElse("").contains(name + "-server.jar"))
                         .findFirst().ifPresent(child -> found.put(name, child));
@@ -228,8 +191,7 @@ class ServeAllTest {
         }
 
         void signal(String signal) throws IOException, InterruptedException {
-            seen.addAll(process.descendants().toList());
-            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(script.handle().pid())).inheritIO().start().waitFor();
         }
 
         /** Every child of the script still running, and any process serving one of its four ports. */
@@ -247,24 +209,16 @@ class ServeAllTest {
             return alive;
         }
 
-        /** Waits until the script's last line is read. */
-        void readerDone() throws InterruptedException {
-            reader.join(STOP.toMillis());
-        }
-
         @Override
         public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                seen.addAll(process.descendants().toList());
-            }
+            script.handle().descendants().forEach(seen::add);
             List<ProcessHandle> left = leftBehind();
             left.forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS);
+            script.close();
             for (ProcessHandle child : left) {
                 try {
                     child.onExit().get(STOP.toSeconds(), TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+                } catch (ExecutionException | TimeoutException ignored) {
                     // killed; nothing more to do
                 }
             }
