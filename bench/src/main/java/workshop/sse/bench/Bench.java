@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sun.misc.Signal;
 
 /**
  * The bench's command line (run by {@code ./benchmark}):
@@ -21,6 +22,8 @@ import java.util.Map;
  *     the four servers of the workspace and the floor, a fresh process per profile and run, side by side
  * bench readmes [--json static/bench/results.json]
  *     each server module's README section, again, from the last comparison's results.json
+ * bench watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 20] [--seconds 120] [--every 5]
+ *     a load to watch on several servers at once (by default ./serve all's four), a line per server every few seconds
  * bench floor [--port N]
  *     the floor on its own
  * </pre>
@@ -42,6 +45,7 @@ public final class Bench {
             case "load" -> load(flags);
             case "compare" -> compare(flags);
             case "readmes" -> readmes(flags);
+            case "watch" -> watch(flags);
             case "floor" -> FloorServer.main(Arrays.copyOfRange(args, 1, args.length));
             default -> usage("unknown command " + args[0]);
         }
@@ -86,6 +90,23 @@ public final class Bench {
         System.out.println();
         System.out.print(report.markdown());
         System.out.println("\nwritten: " + json + ", " + out.resolve("results.md") + ", results.svg");
+    }
+
+    private static void watch(Map<String, String> flags) throws Exception {
+        Watch.Options options;
+        try {
+            options = Watch.Options.parse(flags);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            return;
+        }
+        Watch watch = new Watch(options, System.out);
+        // Ctrl-C ends the run, not the JVM: the summary is printed and every connection closed first
+        Signal.handle(new Signal("INT"), signal -> watch.stop());
+        Signal.handle(new Signal("TERM"), signal -> watch.stop());
+        if (watch.run() == 0) {
+            System.exit(1);
+        }
     }
 
     private static void readmes(Map<String, String> flags) throws Exception {
@@ -145,6 +166,9 @@ public final class Bench {
                                        [--streams N --events N | --smoke true] [--out DIR] [--json FILE]
                                        [--readme FILE]
                        ./benchmark readmes                  the modules' READMEs again, from static/bench/results.json
+                       ./benchmark watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 20]
+                                       [--seconds 120] [--every 5]
+                                                            a load to watch on the four of ./serve all (ports 8080..8083)
                        ./benchmark floor [--port N]""");
         System.exit(2);
     }

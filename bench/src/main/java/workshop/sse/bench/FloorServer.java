@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <pre>java -cp bench/target/bench.jar workshop.sse.bench.FloorServer [--port N]</pre>
  */
-public final class FloorServer {
+public final class FloorServer implements AutoCloseable {
 
     private static final byte[] STREAM_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
             + "Cache-Control: no-cache\r\nConnection: close\r\n\r\nretry: 3000\n\n").getBytes(StandardCharsets.US_ASCII);
@@ -34,6 +34,7 @@ public final class FloorServer {
     private final Set<SocketChannel> subscribers = new LinkedHashSet<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private long lastId;
+    private volatile boolean closing;
 
     private FloorServer(String host, int port) throws IOException {
         listener.bind(new InetSocketAddress(host, port), 4096);
@@ -54,8 +55,43 @@ public final class FloorServer {
         floor.loop();
     }
 
+    /** A floor serving on a thread of its own (in a test's JVM); {@link #close} stops it. */
+    static FloorServer startInBackground() throws IOException {
+        FloorServer floor = new FloorServer("127.0.0.1", 0);
+        Thread.ofPlatform().name("floor").daemon().start(() -> {
+            try {
+                floor.loop();
+            } catch (IOException e) {
+                System.err.println("floor: " + e);
+            }
+        });
+        return floor;
+    }
+
+    int port() {
+        return listener.socket().getLocalPort();
+    }
+
+    /** Stops the loop, which then closes every connection. */
+    @Override
+    public void close() {
+        closing = true;
+        selector.wakeup();
+    }
+
     private void loop() throws IOException {
-        while (true) {
+        try {
+            serve();
+        } finally {
+            for (SelectionKey key : selector.keys()) {
+                key.channel().close();
+            }
+            selector.close();
+        }
+    }
+
+    private void serve() throws IOException {
+        while (!closing) {
             selector.select();
             Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
             while (ready.hasNext()) {

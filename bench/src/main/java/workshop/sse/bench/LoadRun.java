@@ -25,9 +25,9 @@ final class LoadRun {
     }
 
     static final long GRACE_MS = 10_000;
-    private static final int MAX_HANDSHAKES = 512;
-    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
-    private static final double BUSY_GENERATOR = 0.9;
+    static final int MAX_HANDSHAKES = 512;
+    static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    static final double BUSY_GENERATOR = 0.9;
 
     private final String host;
     private final int port;
@@ -147,8 +147,7 @@ final class LoadRun {
         double busy = (subscribers.threadCpuNanos() - readerCpu) / 1e9 / wall;
         figures.put(Figure.GENERATOR_BUSY, busy);
         if (busy > BUSY_GENERATOR) {
-            notes.add(String.format("the generator's reader thread was busy %.0f%% of the time: it may be the bottleneck",
-                    busy * 100));
+            notes.add(busyNote(busy));
         }
         if (delivered < expected) {
             notes.add((expected - delivered) + " of " + expected + " deliveries did not arrive within "
@@ -170,6 +169,12 @@ final class LoadRun {
             publisher.backToBack(Math.max(1, profile.events() / 5), deadline, "warm-up");
         }
         Thread.sleep(profile.pauses().afterWarmUpMs());
+    }
+
+    /** Said when the generator's reader thread was busy more than {@link #BUSY_GENERATOR} of the time. */
+    static String busyNote(double busy) {
+        return String.format("the generator's reader thread was busy %.0f%% of the time: it may be the bottleneck",
+                busy * 100);
     }
 
     private static double millis(Histogram micros, double percentile) {

@@ -28,6 +28,7 @@ final class Publisher {
 
     private final String host;
     private final int port;
+    private volatile boolean stopped;
 
     Publisher(String host, int port) {
         this.host = host;
@@ -42,12 +43,17 @@ final class Publisher {
         Tally tally = new Tally();
         long start = System.nanoTime();
         try (PublishConnection connection = new PublishConnection(host, port, "bench")) {
-            for (int i = 0; i < count && System.nanoTime() < deadlineNanos; i++) {
+            for (int i = 0; i < count && System.nanoTime() < deadlineNanos && !stopped; i++) {
                 tally.publish(connection, label, System.nanoTime(), i);
             }
         }
         long end = System.nanoTime();
         return tally.outcome(start, end, tally.acknowledged() / ((end - start) / 1e9), 0);
+    }
+
+    /** Ends the publishing early: no event is sent after this (one in flight is still answered). */
+    void stop() {
+        stopped = true;
     }
 
     /** {@code perSecond} events a second for {@code seconds}, on schedule whatever the answers take. */
@@ -69,7 +75,7 @@ final class Publisher {
                             LockSupport.parkNanos(wait);
                         }
                         long now = System.nanoTime();
-                        if (now > deadlineNanos) {
+                        if (now > deadlineNanos || stopped) {
                             return;
                         }
                         maxLate.accumulateAndGet(now - scheduled, Math::max);

@@ -18,13 +18,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Many broadcast streams, opened and read by one thread with one selector, so the generator parks no thread per
  * stream and costs little beside the server. Opening is ramped (so many per second, a bounded number of handshakes
  * in flight, a deadline); every stream's events are checked (ids in order, none doubled) and timed from the send
  * time the publisher put in their data. Counters are written by the selector thread only; the others read them
- * after {@link #stop} (or the few volatile ones while it runs).
+ * after {@link #stop} (or, while it runs, the few volatile ones and the latency's {@link #latencySince intervals}).
  */
 final class Subscribers implements AutoCloseable {
 
@@ -52,12 +53,14 @@ final class Subscribers implements AutoCloseable {
     private final Map<String, Integer> failed = new TreeMap<>();
     private final Map<String, Integer> dropped = new TreeMap<>();
     private final Histogram connectMicros = new Histogram(MAX_LATENCY_MICROS, 3);
-    private final Histogram latencyMicros = new Histogram(MAX_LATENCY_MICROS, 3);
     private long doubled;
     private long outOfOrder;
     private long lastTimeoutCheck;
 
+    private final Recorder latencyRecorder = new Recorder(MAX_LATENCY_MICROS, 3); // written here, read by any thread
+    private final Histogram latencyMicros = new Histogram(MAX_LATENCY_MICROS, 3); // the intervals so far, added up
     private final AtomicLong delivered = new AtomicLong();
+    private volatile int streaming; // established and not ended
     private volatile long firstDelivery;
     private volatile long lastDelivery;
     private volatile boolean counting = true; // false once the run is over: closes are then expected
@@ -81,6 +84,16 @@ final class Subscribers implements AutoCloseable {
     /** Waits until every planned stream is established or has failed (the plan's deadline bounds this). */
     void awaitOpened() throws InterruptedException {
         opened.await();
+    }
+
+    /** Waits at most {@code timeout} for the opening to end; true when it has. */
+    boolean awaitOpened(long timeout, TimeUnit unit) throws InterruptedException {
+        return opened.await(timeout, unit);
+    }
+
+    /** Streams open now: established, and not ended since. */
+    int streaming() {
+        return streaming;
     }
 
     /** Events delivered so far (of the publisher's, across all streams). */
@@ -142,8 +155,17 @@ final class Subscribers implements AutoCloseable {
         return connectMicros;
     }
 
-    Histogram latencyMicros() {
+    /** Every delivery's latency so far, in microseconds. */
+    synchronized Histogram latencyMicros() {
+        latencyMicros.add(latencyRecorder.getIntervalHistogram());
         return latencyMicros;
+    }
+
+    /** The latencies of the deliveries since the last call (or the start), in microseconds; from any thread. */
+    synchronized Histogram latencySince() {
+        Histogram interval = latencyRecorder.getIntervalHistogram();
+        latencyMicros.add(interval);
+        return interval;
     }
 
     long doubled() {
@@ -285,8 +307,11 @@ final class Subscribers implements AutoCloseable {
             fail(subscriber, why);
             return;
         }
-        if (subscriber.state == State.STREAMING && counting) {
-            dropped.merge(why, 1, Integer::sum);
+        if (subscriber.state == State.STREAMING) {
+            streaming--;
+            if (counting) {
+                dropped.merge(why, 1, Integer::sum);
+            }
         }
         subscriber.state = State.CLOSED;
         closeQuietly(subscriber.channel);
@@ -347,6 +372,7 @@ final class Subscribers implements AutoCloseable {
             }
             handshakes--;
             established++;
+            streaming++;
             state = State.STREAMING;
             connectMicros.recordValue(Math.min(MAX_LATENCY_MICROS, (System.nanoTime() - started) / 1000));
             openedIfDone();
@@ -366,7 +392,7 @@ final class Subscribers implements AutoCloseable {
                 outOfOrder++;
             }
             lastId = id;
-            latencyMicros.recordValue(Math.max(0, Math.min(MAX_LATENCY_MICROS, (now - sentNanos) / 1000)));
+            latencyRecorder.recordValue(Math.max(0, Math.min(MAX_LATENCY_MICROS, (now - sentNanos) / 1000)));
             if (delivered.getAndIncrement() == 0) {
                 firstDelivery = now;
             }

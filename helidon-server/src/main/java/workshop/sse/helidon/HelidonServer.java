@@ -44,6 +44,11 @@ public final class HelidonServer implements Launcher.Running {
                 .routing(routing -> routes(routing, demo, streams, hardening))
                 .build()
                 .start();
+        if (!server.isRunning()) { // Helidon logs a failed bind (its port taken) and returns, stopped: not started
+            demo.close();
+            hardening.close();
+            throw new IllegalStateException("Helidon WebServer did not start (its log lines above say why)");
+        }
         return new HelidonServer(server, demo, hardening);
     }
 

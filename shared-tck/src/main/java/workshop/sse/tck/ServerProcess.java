@@ -93,6 +93,11 @@ public final class ServerProcess implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The process itself: its pid (to signal it otherwise than with SIGTERM) and its children. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Sends SIGTERM (on Unix, {@link Process#destroy()} is SIGTERM). */
     public void sigterm() {
         process.destroy();
