@@ -22,7 +22,7 @@ import sun.misc.Signal;
  *     the four servers of the workspace and the floor, a fresh process per profile and run, side by side
  * bench readmes [--json static/bench/results.json]
  *     each server module's README section, again, from the last comparison's results.json
- * bench watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 20] [--seconds 120] [--every 5]
+ * bench watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5] [--seconds 120] [--every 5]
  *     a load to watch on several servers at once (by default ./serve all's four), a line per server every few seconds
  * bench floor [--port N]
  *     the floor on its own
@@ -166,7 +166,7 @@ public final class Bench {
                                        [--streams N --events N | --smoke true] [--out DIR] [--json FILE]
                                        [--readme FILE]
                        ./benchmark readmes                  the modules' READMEs again, from static/bench/results.json
-                       ./benchmark watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 20]
+                       ./benchmark watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5]
                                        [--seconds 120] [--every 5]
                                                             a load to watch on the four of ./serve all (ports 8080..8083)
                        ./benchmark floor [--port N]""");

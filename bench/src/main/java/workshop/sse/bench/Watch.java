@@ -52,7 +52,7 @@ final class Watch {
                 }
             }
             return new Options(urls, number(flags, "--streams", 2_000, 1, 100_000),
-                    number(flags, "--rate", 20, 1, 10_000), number(flags, "--seconds", 120, 1, 86_400),
+                    number(flags, "--rate", 5, 1, 10_000), number(flags, "--seconds", 120, 1, 86_400),
                     number(flags, "--every", 5, 1, 3_600));
         }
 
