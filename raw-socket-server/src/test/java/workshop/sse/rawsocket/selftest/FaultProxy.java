@@ -3,8 +3,6 @@ package workshop.sse.rawsocket.selftest;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,10 +16,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import workshop.sse.tck.Relay;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server, one upstream connection for each client connection. Without a
@@ -87,7 +85,7 @@ final class FaultProxy implements AutoCloseable {
 
     /** Stops taking connections (what a server whose accept loop died looks like); those open go on. */
     void stopAccepting() {
-        closeQuietly(listener);
+        Relay.closeQuietly(listener);
     }
 
     // ---- without a fault: bytes both ways, as they are
@@ -97,59 +95,13 @@ final class FaultProxy implements AutoCloseable {
         try {
             upstream = connectUpstream();
         } catch (IOException e) {
-            abort(client); // as the server's refusal would look
+            Relay.abort(client); // as the server's refusal would look
             return;
         }
-        AtomicInteger running = new AtomicInteger(2);
-        Runnable done = () -> {
-            if (running.decrementAndGet() == 0) {
-                release(client);
-                release(upstream);
-            }
-        };
-        threads.execute(() -> {
-            pump(client, upstream);
-            done.run();
+        Relay.bothWays(client, upstream, threads, () -> {
+            release(client);
+            release(upstream);
         });
-        pump(upstream, client);
-        done.run();
-    }
-
-    /**
-     * Copies {@code from} to {@code to} until {@code from} ends: its end (FIN) becomes a half-close of {@code to}, its
-     * reset a reset of {@code to}; when {@code to} cannot be written any more, {@code from} is reset, as a server
-     * writing to a gone client finds out on its next write.
-     */
-    private static void pump(Socket from, Socket to) {
-        byte[] buffer = new byte[8192];
-        InputStream in;
-        OutputStream out;
-        try {
-            in = from.getInputStream();
-            out = to.getOutputStream();
-        } catch (IOException e) {
-            return;
-        }
-        while (true) {
-            int n;
-            try {
-                n = in.read(buffer);
-            } catch (IOException e) {
-                abort(to);
-                return;
-            }
-            if (n < 0) {
-                shutdownOutput(to);
-                return;
-            }
-            try {
-                out.write(buffer, 0, n);
-                out.flush();
-            } catch (IOException e) {
-                abort(from);
-                return;
-            }
-        }
     }
 
     // ---- for FaultyConnection and the faults
@@ -164,7 +116,7 @@ final class FaultProxy implements AutoCloseable {
             upstream.setTcpNoDelay(true);
             return upstream;
         } catch (IOException e) {
-            closeQuietly(upstream);
+            Relay.closeQuietly(upstream);
             throw e;
         }
     }
@@ -203,41 +155,15 @@ final class FaultProxy implements AutoCloseable {
 
     /** Closes a socket of the proxy's for good. */
     void release(Socket socket) {
-        closeQuietly(socket);
+        Relay.closeQuietly(socket);
         sockets.remove(socket);
-    }
-
-    static void shutdownOutput(Socket socket) {
-        try {
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            // closed already
-        }
-    }
-
-    /** Closes with a reset (RST), as a broken connection does. */
-    static void abort(Socket socket) {
-        try {
-            socket.setSoLinger(true, 0);
-        } catch (IOException e) {
-            // closed already
-        }
-        closeQuietly(socket);
-    }
-
-    static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // closing anyway
-        }
     }
 
     /** Closes the listener and every connection, and stops every thread of the proxy. */
     @Override
     public void close() {
-        closeQuietly(listener);
-        sockets.forEach(FaultProxy::closeQuietly);
+        Relay.closeQuietly(listener);
+        sockets.forEach(Relay::closeQuietly);
         threads.shutdownNow();
         try {
             if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package workshop.sse.rawsocket.selftest;
 
+import workshop.sse.tck.Relay;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.BufferedInputStream;
@@ -68,9 +69,9 @@ final class FaultyConnection {
         } catch (IOException clientGone) {
             // the client reset (or the server could not be reached: then the client gets a reset)
             if (upstream == null) {
-                FaultProxy.abort(client);
+                Relay.abort(client);
             } else if (!fault.keepsUpstreamWhenClientLeaves()) {
-                FaultProxy.abort(upstream);
+                Relay.abort(upstream);
             }
         } catch (InterruptedException | RuntimeException e) {
             failed("requests", e);
@@ -84,7 +85,7 @@ final class FaultyConnection {
             Wire.Head head = Wire.readHead(in);
             if (head == null) {
                 if (upstream != null) {
-                    FaultProxy.shutdownOutput(upstream);
+                    Relay.shutdownOutput(upstream);
                 }
                 return;
             }
@@ -142,7 +143,7 @@ final class FaultyConnection {
         for (long left = length; left > 0; ) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (n < 0) {
-                FaultProxy.shutdownOutput(upstream);
+                Relay.shutdownOutput(upstream);
                 return false;
             }
             toUpstream(buffer, n);
@@ -215,7 +216,7 @@ final class FaultyConnection {
         while ((n = in.read(buffer)) >= 0) {
             toUpstream(buffer, n);
         }
-        FaultProxy.shutdownOutput(upstream);
+        Relay.shutdownOutput(upstream);
     }
 
     private void connect() throws IOException {
@@ -252,15 +253,15 @@ final class FaultyConnection {
         }
         try {
             passResponses(in);
-            FaultProxy.shutdownOutput(client);
+            Relay.shutdownOutput(client);
         } catch (Gone clientGone) {
             if (fault.keepsUpstreamWhenClientLeaves()) {
                 drain(in);
             } else {
-                FaultProxy.abort(upstream);
+                Relay.abort(upstream);
             }
         } catch (IOException upstreamGone) {
-            FaultProxy.abort(client);
+            Relay.abort(client);
         } catch (InterruptedException | RuntimeException e) {
             failed("responses", e);
         } finally {
@@ -398,9 +399,9 @@ final class FaultyConnection {
         if (!(e instanceof InterruptedException)) {
             proxy.error("the " + side + " of a connection through " + fault, e);
         }
-        FaultProxy.abort(client);
+        Relay.abort(client);
         if (upstream != null) {
-            FaultProxy.abort(upstream);
+            Relay.abort(upstream);
         }
     }
 
