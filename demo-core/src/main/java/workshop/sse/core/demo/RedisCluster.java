@@ -129,6 +129,7 @@ final class RedisCluster implements AutoCloseable {
     private final AtomicLong publishes = new AtomicLong();
     private final AtomicBoolean announce = new AtomicBoolean(true);
     private final AtomicBoolean up = new AtomicBoolean(true);
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile int instances = 1;
     private long lastRead; // the reader thread's own
@@ -348,7 +349,9 @@ final class RedisCluster implements AutoCloseable {
     /** Stops the reader and presence and closes the connections; the others stop counting this instance at once. */
     @Override
     public void close() {
-        stop();
+        if (!stop()) {
+            return;
+        }
         try {
             commands.sync().eval(PRESENCE_SCRIPT, ScriptOutputType.MULTI, new String[] {PRESENCE}, instance, "0", "0");
             commands.sync().publish(PRESENCE_CHANGED, instance);
@@ -360,17 +363,23 @@ final class RedisCluster implements AutoCloseable {
 
     /** For tests: this instance dies as a killed process would, without taking its count out of Redis. */
     void dieSilently() {
-        stop();
-        disconnect();
+        if (stop()) {
+            disconnect();
+        }
     }
 
-    private void stop() {
+    /** False when it was stopped already. */
+    private boolean stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return false;
+        }
         running = false;
         for (Thread thread : new Thread[] {readerThread, presenceThread}) {
             if (thread != null) {
                 LockSupport.unpark(thread);
             }
         }
+        return true;
     }
 
     private void disconnect() {

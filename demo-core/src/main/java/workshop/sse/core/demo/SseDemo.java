@@ -199,6 +199,11 @@ public final class SseDemo implements AutoCloseable {
         return Json.write(status);
     }
 
+    /** For tests: the instance dies as a killed process would (its streams stay, Redis still counts it). */
+    void dieWithoutTelling() {
+        cluster.dieSilently();
+    }
+
     /** The first frame of every stream. */
     public String retryFrame() {
         return SseFrames.retry(settings.retryMs());

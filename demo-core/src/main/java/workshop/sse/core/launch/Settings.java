@@ -82,11 +82,10 @@ public record Settings(String host, int port, int retryMs, int heartbeatMs, int 
             throw new BadSetting("REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379 (got '" + text + "')");
         }
         try {
-            RedisURI uri = RedisURI.create(text);
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("no host");
+            if (java.net.URI.create(text).getHost() == null) { // RedisURI alone takes "host:port" as a host name
+                throw new IllegalArgumentException("no host, or a port that is not a number");
             }
-            return uri;
+            return RedisURI.create(text);
         } catch (IllegalArgumentException e) {
             throw new BadSetting("REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379 (got '" + text + "': "
                     + e.getMessage() + ")");
