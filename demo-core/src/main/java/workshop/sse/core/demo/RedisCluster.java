@@ -30,6 +30,9 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
+import reactor.util.Loggers;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.wire.FanOut;
 import workshop.sse.core.wire.SseMessage;
@@ -142,6 +145,8 @@ final class RedisCluster implements AutoCloseable {
         this.broadcast = broadcast;
         this.paceLimitMs = paceLimitMs;
         this.streamLength = Math.max(broadcast.capacity(), MIN_STREAM_LENGTH);
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE); // Lettuce logs through Netty's loggers
+        Loggers.useJdkLoggers();
         QUIET.forEach(logger -> logger.setLevel(Level.OFF));
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -154,7 +159,8 @@ final class RedisCluster implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS) // fail fast: 503, not a queue
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                // no expiry writer (its class logs through SLF4J): the sync calls wait at most their connection's timeout
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
                 .build());
         try {
             this.commands = client.connect();
@@ -165,6 +171,8 @@ final class RedisCluster implements AutoCloseable {
             resources.shutdown(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("REDIS_URL: no Redis answers at " + address + " (" + rootMessage(e) + ")");
         }
+        commands.setTimeout(COMMAND_TIMEOUT);
+        notices.setTimeout(COMMAND_TIMEOUT);
         reader.setTimeout(Duration.ofMillis(READ_BLOCK_MS).plus(COMMAND_TIMEOUT)); // its XREAD blocks on purpose
     }
 
@@ -294,7 +302,9 @@ final class RedisCluster implements AutoCloseable {
             try {
                 refreshPresence();
             } catch (RedisException e) {
-                wentDown(e);
+                if (running) {
+                    wentDown(e);
+                }
             }
         }
     }
