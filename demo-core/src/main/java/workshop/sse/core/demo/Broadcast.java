@@ -47,6 +47,9 @@ public final class Broadcast {
     private final Set<SseStream> subscribers = new LinkedHashSet<>();
     private final AtomicBoolean presenceDue = new AtomicBoolean();
     private long lastId;
+    // With Redis (SPEC section 11): the other live instances' subscribers, and who to tell when ours change.
+    private volatile int subscribersElsewhere;
+    private volatile Runnable localCountChanged = () -> { };
 
     /** A broadcast whose publishes do not wait for the fan-out: for tests that drain the outboxes themselves. */
     public Broadcast(int capacity, ScheduledExecutorService timer) {
@@ -80,17 +83,64 @@ public final class Broadcast {
         synchronized (lock) {
             SseMessage.Event event = new SseMessage.Event(Long.toString(lastId + 1), eventName, data);
             lastId++;
-            if (capacity > 0) {
-                if (history.size() == capacity) {
-                    history.removeFirst();
-                }
-                history.addLast(event);
-            }
+            retain(event);
             for (SseStream subscriber : subscribers) {
                 subscriber.outbox().offer(event, fanOut); // a full outbox closes itself; its writer ends the stream
             }
             return new Published(lastId, eventName, subscribers.size());
         }
+    }
+
+    /**
+     * With Redis: the event numbered {@code id} that the instance's reader took from the shared stream, in id
+     * order. Kept and handed out as a local publish is, under the same lock, so replay and live delivery still
+     * meet with nothing lost or doubled; {@code fanOut} is this instance's publisher waiting for it, or null.
+     */
+    void deliver(long id, String eventName, String data, FanOut fanOut) {
+        synchronized (lock) {
+            SseMessage.Event event = new SseMessage.Event(Long.toString(id), eventName, data);
+            lastId = id;
+            retain(event);
+            for (SseStream subscriber : subscribers) {
+                subscriber.outbox().offer(event, fanOut);
+            }
+        }
+    }
+
+    /** With Redis, at start: the newest retained events (oldest first) and the newest id, before any subscriber. */
+    void load(List<SseMessage.Event> events, long newestId) {
+        synchronized (lock) {
+            history.clear();
+            events.forEach(this::retain);
+            lastId = newestId;
+        }
+    }
+
+    private void retain(SseMessage.Event event) {
+        if (capacity > 0) {
+            if (history.size() == capacity) {
+                history.removeFirst();
+            }
+            history.addLast(event);
+        }
+    }
+
+    /** With Redis: the subscribers of the other live instances changed; everyone here hears the new total. */
+    void subscribersElsewhere(int count) {
+        if (count != subscribersElsewhere) {
+            subscribersElsewhere = count;
+            presenceChanged();
+        }
+    }
+
+    /** With Redis: told whenever this instance's subscriber count changes, so the others learn it promptly. */
+    void whenLocalCountChanges(Runnable listener) {
+        localCountChanged = listener;
+    }
+
+    /** Every broadcast subscriber: this instance's, plus (with Redis) those of the other live instances. */
+    public int totalSubscribers() {
+        return subscribers() + subscribersElsewhere;
     }
 
     /**
@@ -104,9 +154,10 @@ public final class Broadcast {
                 replayInto(stream.outbox(), lastEventId.getAsLong());
             }
             subscribers.add(stream);
-            stream.outbox().offer(presence(subscribers.size()));
+            stream.outbox().offer(presence(subscribers.size() + subscribersElsewhere));
         }
         stream.whenEnded(() -> unsubscribe(stream));
+        localCountChanged.run();
         presenceChanged();
     }
 
@@ -130,6 +181,7 @@ public final class Broadcast {
         synchronized (lock) {
             subscribers.remove(stream);
         }
+        localCountChanged.run();
         presenceChanged();
     }
 
@@ -148,7 +200,7 @@ public final class Broadcast {
     private void sendPresence() {
         presenceDue.set(false); // a change from now on schedules another round, so the last count sent is true
         synchronized (lock) {
-            SseMessage.Event presence = presence(subscribers.size());
+            SseMessage.Event presence = presence(subscribers.size() + subscribersElsewhere);
             for (SseStream subscriber : subscribers) {
                 subscriber.outbox().offer(presence);
             }

@@ -2,6 +2,8 @@ package workshop.sse.core.demo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -46,11 +48,13 @@ public final class SseDemo implements AutoCloseable {
             "X-Accel-Buffering", "no");
 
     private final String server;
+    private final String instance;
     private final String stack;
     private final Settings settings;
     private final CrossOrigin crossOrigin;
     private final Streams streams;
     private final Broadcast broadcast;
+    private final RedisCluster cluster; // null: everything in memory
     private final ScheduledExecutorService timer;
     private final RuntimeFigures runtime = new RuntimeFigures();
 
@@ -60,12 +64,20 @@ public final class SseDemo implements AutoCloseable {
      */
     public SseDemo(String server, String stack, Settings settings) {
         this.server = server;
+        this.instance = server + "-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
         this.stack = stack;
         this.settings = settings;
         this.crossOrigin = new CrossOrigin(settings.allowedOrigins());
         this.streams = new Streams(settings.maxStreams());
         this.timer = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("sse-demo-timer").daemon().factory());
         this.broadcast = new Broadcast(settings.historySize(), paceLimitMs(settings), timer);
+        try {
+            this.cluster = settings.redis() == null ? null
+                    : RedisCluster.start(settings.redis(), instance, broadcast, paceLimitMs(settings));
+        } catch (RuntimeException e) {
+            timer.shutdownNow();
+            throw e;
+        }
         scheduleHeartbeats(settings.heartbeatMs());
     }
 
@@ -142,7 +154,7 @@ public final class SseDemo implements AutoCloseable {
     /** {@code POST /api/broadcast}, checked head first and body last; returns the 202 answer's JSON. */
     public String publish(PublishRequest request, InputStream body) throws IOException {
         Publication.Head head = checkPublish(request);
-        return broadcast.publish(head.eventName(), Publication.readBody(head, body)).json();
+        return publish(head.eventName(), Publication.readBody(head, body));
     }
 
     /** {@code POST /api/broadcast} in two steps, for a server that reads bodies without blocking: the head first. */
@@ -153,7 +165,11 @@ public final class SseDemo implements AutoCloseable {
 
     /** ... then the whole body (refused with 413 when it is past the limit); returns the 202 answer's JSON. */
     public String publish(Publication.Head head, byte[] body) {
-        return broadcast.publish(head.eventName(), Publication.checkBody(head, body)).json();
+        return publish(head.eventName(), Publication.checkBody(head, body));
+    }
+
+    private String publish(String eventName, String data) {
+        return (cluster == null ? broadcast.publish(eventName, data) : cluster.publish(eventName, data)).json();
     }
 
     /** {@code POST /api/disconnect}: closes every stream; returns the answer's JSON. */
@@ -166,6 +182,7 @@ public final class SseDemo implements AutoCloseable {
     public String statusJson() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("server", server);
+        status.put("instance", instance);
         status.put("stack", stack);
         status.put("java", Runtime.version().toString());
         status.put("streams", Map.of(
@@ -173,12 +190,18 @@ public final class SseDemo implements AutoCloseable {
                 "broadcast", streams.count(SseStream.Kind.BROADCAST)));
         status.put("lastEventId", broadcast.lastEventId());
         status.put("history", Map.of("size", broadcast.historySize(), "capacity", broadcast.capacity()));
+        status.put("cluster", cluster == null ? null : cluster.status());
         status.put("config", Map.of(
                 "retryMs", settings.retryMs(),
                 "heartbeatMs", settings.heartbeatMs(),
                 "maxStreams", settings.maxStreams()));
         status.put("runtime", runtime.read());
         return Json.write(status);
+    }
+
+    /** For tests: the instance dies as a killed process would (its streams stay, Redis still counts it). */
+    void dieWithoutTelling() {
+        cluster.dieSilently();
     }
 
     /** The first frame of every stream. */
@@ -189,6 +212,9 @@ public final class SseDemo implements AutoCloseable {
     @Override
     public void close() {
         streams.closeAll();
+        if (cluster != null) {
+            cluster.close();
+        }
         timer.shutdownNow();
     }
 }

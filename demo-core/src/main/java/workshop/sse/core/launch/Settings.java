@@ -3,14 +3,16 @@ package workshop.sse.core.launch;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.lettuce.core.RedisURI;
 import workshop.sse.core.http.OriginPolicy;
 
 /**
  * The settings of SPEC.md's "Running" table, from environment variables and command-line flags (flags win).
- * A bad value is a {@link BadSetting} whose message names the setting in one line.
+ * A bad value is a {@link BadSetting} whose message names the setting in one line. {@code redis} is null unless
+ * {@code REDIS_URL} is set: then the broadcast lives in Redis, shared by every instance (SPEC section 11).
  */
 public record Settings(String host, int port, int retryMs, int heartbeatMs, int historySize, int maxStreams,
-                       OriginPolicy allowedOrigins) {
+                       OriginPolicy allowedOrigins, RedisURI redis) {
 
     /** Each stream's unsent output the server may hold (SPEC: bounded to 1 MiB); a stream over it is closed. */
     public static final int OUTBOX_BYTES = 1024 * 1024;
@@ -66,7 +68,28 @@ public record Settings(String host, int port, int retryMs, int heartbeatMs, int 
                 number(env, "HEARTBEAT_MS", 15000, 100, 3_600_000, "milliseconds"),
                 number(env, "HISTORY_SIZE", 1000, 0, 1_000_000, "events"),
                 number(env, "MAX_STREAMS", 10000, 1, 1_000_000, "streams"),
-                origins);
+                origins,
+                redis(env.get("REDIS_URL")));
+    }
+
+    /** {@code REDIS_URL}: absent (or blank) keeps everything in memory; else a {@code redis://} URL. */
+    private static RedisURI redis(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        String text = url.trim();
+        if (!text.startsWith("redis://") && !text.startsWith("rediss://")) {
+            throw new BadSetting("REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379 (got '" + text + "')");
+        }
+        try {
+            if (java.net.URI.create(text).getHost() == null) { // RedisURI alone takes "host:port" as a host name
+                throw new IllegalArgumentException("no host, or a port that is not a number");
+            }
+            return RedisURI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadSetting("REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379 (got '" + text + "': "
+                    + e.getMessage() + ")");
+        }
     }
 
     private static int number(Map<String, String> env, String name, int fallback, int min, int max, String unit) {
