@@ -145,7 +145,9 @@ function loadStatus(col) {
       if (asked !== col.statusAsked) return;
       col.unreachable = false;
       col.server = String(status.server);
-      col.stack.textContent = `${status.stack} (${status.server})`;
+      // With REDIS_URL (SPEC 11) the instances share one broadcast: say so, since the page's lesson is the opposite.
+      const shared = status.cluster ? `; shares its broadcast through Redis with ${status.cluster.instances - 1} other instance(s)` : '';
+      col.stack.textContent = `${status.stack} (${status.server})${shared}`;
       col.title.textContent = `Server ${col.index + 1}: ${col.server}`;
       showTarget(col);
     })

@@ -39,6 +39,7 @@ public interface DisconnectAndStatusChecks extends TckContext {
     @DisplayName("7.1 POST /api/disconnect: closes every open stream (counter and broadcast) without a final event and"
             + " answers 200 {\"closed\":<k>}")
     default void disconnectClosesEveryStream() throws IOException {
+        assumeOneInstance("7.1");
         awaitNoOpenStreams();
         List<RawSseStream> streams = new ArrayList<>();
         try {
@@ -71,6 +72,7 @@ public interface DisconnectAndStatusChecks extends TckContext {
     @Test
     @DisplayName("7.1, 4.4 POST /api/disconnect: a counter client reconnects after retry ms with Last-Event-ID and resumes")
     default void counterClientResumes() throws IOException {
+        assumeOneInstance("7.1");
         String lastId;
         try (EventStream stream = events("/api/counter?interval=100")) {
             stream.next(RawHttp.ANSWER);
@@ -94,6 +96,7 @@ public interface DisconnectAndStatusChecks extends TckContext {
     @DisplayName("7.1, 5.2 POST /api/disconnect: a broadcast client reconnects after retry ms with Last-Event-ID and gets what"
             + " it missed, then live events")
     default void broadcastClientResumes() throws IOException {
+        assumeOneInstance("7.1");
         assumeHistoryOf(3);
         String name = eventName("resume");
         long seen;
@@ -179,6 +182,7 @@ public interface DisconnectAndStatusChecks extends TckContext {
     @Test
     @DisplayName("8.3 GET /api/status: streams counts the open counter and broadcast streams")
     default void statusCountsOpenStreams() throws IOException {
+        assumeOneInstance("8.3");
         awaitNoOpenStreams();
         try (RawSseStream counter1 = openStream(COUNTER_IDLE);
              RawSseStream counter2 = openStream(COUNTER_IDLE);
@@ -246,6 +250,7 @@ public interface DisconnectAndStatusChecks extends TckContext {
     @DisplayName("8.4 GET /api/status: runtime is read fresh: a second later uptimeMs grew by about that second,"
             + " and cpuSeconds and peakThreads did not decrease")
     default void runtimeFiguresAreLive() throws IOException {
+        assumeOneInstance("8.4");
         long firstSent = System.nanoTime();
         JsonNode first = runtime();
         long firstAnswered = System.nanoTime();
@@ -278,6 +283,7 @@ public interface DisconnectAndStatusChecks extends TckContext {
     @DisplayName("8.4 GET /api/status: runtime.openFds counts the open streams: it falls by at least one for each"
             + " stream once their clients closed them, back to where it was")
     default void openFdsCountStreams() throws IOException {
+        assumeOneInstance("8.4");
         int opened = 6; // few enough for the kit's MAX_STREAMS, enough to stand out of what comes and goes
         awaitNoOpenStreams();
         awaitRoomForStreams(opened);

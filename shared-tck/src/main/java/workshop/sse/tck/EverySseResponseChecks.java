@@ -187,6 +187,7 @@ public interface EverySseResponseChecks extends TckContext {
     @DisplayName("3.7, 9.1 every SSE response: beyond MAX_STREAMS open streams (counter and broadcast together) a new one"
             + " gets 503 with Retry-After")
     default void streamsBeyondMaxStreamsGet503() throws IOException {
+        assumeOneInstance("3.7");
         int max = config().maxStreams();
         Assumptions.assumeTrue(max <= 200, "MAX_STREAMS is " + max + ": opening that many streams is unreasonable;"
                 + " start the server with MAX_STREAMS=12 (anything up to 200) to run this check");

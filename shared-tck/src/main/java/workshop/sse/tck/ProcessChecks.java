@@ -65,6 +65,24 @@ public interface ProcessChecks extends TckContext {
     @DisplayName("1.2 running: a bad setting stops the server at start with exactly one line, naming it (non-zero"
             + " exit, no stack trace)")
     default void badSettingStopsTheServer(String setting, String value) throws Exception {
+        assertStopsWithOneLine(setting, value, setting);
+    }
+
+    static Stream<Arguments> unusableRedisUrls() {
+        return Stream.of(arguments("http://127.0.0.1:6379", "REDIS_URL"), // not a redis:// URL
+                arguments("redis://127.0.0.1:1", "127.0.0.1:1")); // nothing answers there
+    }
+
+    @ParameterizedTest(name = "REDIS_URL={0}", quoteTextArguments = false)
+    @MethodSource("unusableRedisUrls")
+    @DisplayName("11.1 running: a REDIS_URL that is malformed, or where no Redis answers, stops the server at start"
+            + " with one line naming REDIS_URL and the address (non-zero exit, no stack trace)")
+    default void unusableRedisUrlStopsTheServer(String url, String alsoNamed) throws Exception {
+        assertStopsWithOneLine("REDIS_URL", url, alsoNamed);
+    }
+
+    /** Started with {@code setting=value}, the server exits non-zero with one line naming the setting and more. */
+    private void assertStopsWithOneLine(String setting, String value, String alsoNamed) throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(kitSettings());
         environment.put(setting, value);
         try (ServerProcess server = ServerProcess.start(command(), environment)) {
@@ -73,8 +91,10 @@ public interface ProcessChecks extends TckContext {
                     + START.toSeconds() + " s; output: " + server.output());
             assertNotEquals(0, exit.get(), () -> "exit code with " + setting + "=" + value);
             List<String> lines = server.lines();
-            assertTrue(lines.stream().anyMatch(line -> line.toUpperCase(Locale.ROOT).contains(setting)),
-                    () -> "no line names " + setting + "; output: " + server.output());
+            for (String named : List.of(setting, alsoNamed)) {
+                assertTrue(lines.stream().anyMatch(line -> line.toUpperCase(Locale.ROOT).contains(
+                        named.toUpperCase(Locale.ROOT))), () -> "no line names " + named + "; output: " + server.output());
+            }
             assertTrue(lines.stream().noneMatch(line -> line.matches("\\s+at [\\w$.]+\\(.*\\)")),
                     () -> "a stack trace is not one clear line; output: " + server.output());
             assertEquals(1, lines.stream().filter(line -> !line.isBlank()).count(),

@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
 public final class SpecRules {
 
     /** The sections of SPEC.md, by number. */
-    public static final Map<Integer, String> SECTIONS = Map.of(
-            1, "Running", 2, "Endpoints", 3, "Every SSE response", 4, "GET /api/counter", 5, "GET /api/broadcast",
-            6, "POST /api/broadcast", 7, "POST /api/disconnect", 8, "GET /api/status", 9, "Cross-origin",
-            10, "HTTP hygiene");
+    public static final Map<Integer, String> SECTIONS = Map.ofEntries(Map.entry(1, "Running"),
+            Map.entry(2, "Endpoints"), Map.entry(3, "Every SSE response"), Map.entry(4, "GET /api/counter"),
+            Map.entry(5, "GET /api/broadcast"), Map.entry(6, "POST /api/broadcast"), Map.entry(7, "POST /api/disconnect"),
+            Map.entry(8, "GET /api/status"), Map.entry(9, "Cross-origin"), Map.entry(10, "HTTP hygiene"),
+            Map.entry(11, "Several instances"));
 
     private static final Pattern CITED = Pattern.compile("^(\\d+\\.\\d+(?:, \\d+\\.\\d+)*) ");
     private static final Pattern SELECTOR = Pattern.compile("\\d+(\\.\\d+)?(,\\s*\\d+(\\.\\d+)?)*");

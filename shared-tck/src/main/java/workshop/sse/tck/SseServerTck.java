@@ -31,7 +31,7 @@ import java.util.Map;
  */
 public abstract class SseServerTck extends TckBase implements EndpointChecks, EverySseResponseChecks, CounterChecks,
         BroadcastChecks, PublishChecks, DisconnectAndStatusChecks, CrossOriginChecks, HttpHygieneChecks, ProcessChecks,
-        UntestedRules {
+        ClusterChecks, UntestedRules {
 
     /**
      * Starts the server under test in this JVM. {@code settings} uses the SPEC's environment variable names

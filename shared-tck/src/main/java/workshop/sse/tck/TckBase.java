@@ -57,6 +57,8 @@ public abstract class TckBase implements TckContext {
     private ServerUnderTest server;
     private URI base;
     private ServerConfig config;
+    /** /api/status has a "cluster": the kit's connections may reach different instances. */
+    private boolean clustered;
     private RequestSpecification spec;
     private OkHttpClient okHttp;
     private EventSource.Factory sseFactory;
@@ -117,6 +119,7 @@ public abstract class TckBase implements TckContext {
                     + e.getMessage(), e);
         }
         config = readConfig(status);
+        clustered = status.hasNonNull("cluster");
         okHttp = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(5))
                 // a stream must never be silent longer than a heartbeat: twice that means it is dead
@@ -140,6 +143,18 @@ public abstract class TckBase implements TckContext {
                 // reported by the checks themselves
             }
         }
+    }
+
+    @Override
+    public boolean clustered() {
+        return clustered;
+    }
+
+    @Override
+    public void assumeOneInstance(String rule) {
+        Assumptions.assumeFalse(clustered, "this server answers as one instance of a cluster (/api/status has"
+                + " \"cluster\"), and rule " + rule + " is about one instance while the kit's connections may reach any;"
+                + " point the kit at one instance's own address to check it");
     }
 
     @Override
@@ -222,13 +237,19 @@ public abstract class TckBase implements TckContext {
 
     @Override
     public int openStreams(String kind) throws IOException {
-        return status().path("streams").path(kind).asInt();
+        return streamCounts().path(kind).asInt();
     }
 
     @Override
     public int openStreams() throws IOException {
-        JsonNode streams = status().path("streams");
+        JsonNode streams = streamCounts();
         return streams.path("counter").asInt() + streams.path("broadcast").asInt();
+    }
+
+    /** The open streams by kind: this instance's, or in a cluster the whole cluster's (SPEC 8.1, 11). */
+    private JsonNode streamCounts() throws IOException {
+        JsonNode status = status();
+        return clustered ? status.path("cluster").path("streams") : status.path("streams");
     }
 
     @Override

@@ -68,6 +68,15 @@ public interface TckContext {
      */
     void assumeHistoryOf(int events);
 
+    /**
+     * Checks of what one instance holds (its own streams, its limit, its process): skipped, saying why, against a
+     * cluster, where each of the kit's connections may reach another instance (SPEC 11).
+     */
+    void assumeOneInstance(String rule);
+
+    /** True when {@code /api/status} has a {@code cluster}: the kit talks to several instances behind one address. */
+    boolean clustered();
+
     // ---- the JSON endpoints, with REST Assured
 
     /** A REST Assured request to the server. */

@@ -36,6 +36,7 @@ import reactor.util.Loggers;
 import workshop.sse.core.http.ApiError;
 import workshop.sse.core.wire.FanOut;
 import workshop.sse.core.wire.SseMessage;
+import workshop.sse.core.wire.SseStream;
 
 /**
  * The broadcast shared by several instances through Redis (SPEC section 11): ids, history and fan-out live there,
@@ -84,30 +85,33 @@ final class RedisCluster implements AutoCloseable {
             """;
 
     /**
-     * Records this instance's subscriber count until an expiry on Redis's own clock (or removes it when the time
-     * given is 0), drops the counts whose time passed, and returns {live instances, their subscribers}.
-     * KEYS: the presence hash. ARGV: the instance, its count, how long it holds in ms.
+     * Records this instance's open streams (broadcast and counter) until an expiry on Redis's own clock (or removes
+     * them when the time given is 0), drops the counts whose time passed, and returns {live instances, their broadcast
+     * streams, their counter streams}.
+     * KEYS: the presence hash. ARGV: the instance, its broadcast count, its counter count, how long they hold in ms.
      */
     private static final String PRESENCE_SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            if tonumber(ARGV[3]) > 0 then
-              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. string.format('%d', now + tonumber(ARGV[3])))
+            if tonumber(ARGV[4]) > 0 then
+              redis.call('HSET', KEYS[1], ARGV[1],
+                ARGV[2] .. ':' .. ARGV[3] .. ':' .. string.format('%d', now + tonumber(ARGV[4])))
             else
               redis.call('HDEL', KEYS[1], ARGV[1])
             end
-            local instances, subscribers = 0, 0
+            local instances, subscribers, counters = 0, 0, 0
             local all = redis.call('HGETALL', KEYS[1])
             for i = 1, #all, 2 do
-              local count, expires = string.match(all[i + 1], '^(%d+):(%d+)$')
-              if count == nil or tonumber(expires) < now then
+              local broadcast, counter, expires = string.match(all[i + 1], '^(%d+):(%d+):(%d+)$')
+              if broadcast == nil or tonumber(expires) < now then
                 redis.call('HDEL', KEYS[1], all[i])
               else
                 instances = instances + 1
-                subscribers = subscribers + tonumber(count)
+                subscribers = subscribers + tonumber(broadcast)
+                counters = counters + tonumber(counter)
               end
             end
-            return {instances, subscribers}
+            return {instances, subscribers, counters}
             """;
 
     // Lettuce logs reconnect attempts; the servers print their ready and stopped lines only (held: JUL keeps weak refs).
@@ -121,6 +125,7 @@ final class RedisCluster implements AutoCloseable {
     private final String instance;
     private final String address;
     private final Broadcast broadcast;
+    private final Streams streams;
     private final long paceLimitMs;
     private final int streamLength;
     private final ClientResources resources;
@@ -135,12 +140,14 @@ final class RedisCluster implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile int instances = 1;
+    private volatile int countersElsewhere; // the counter streams of the other live instances, at the last refresh
     private long lastRead; // the reader thread's own
     private Thread readerThread;
     private Thread presenceThread;
 
-    private RedisCluster(RedisURI uri, String instance, Broadcast broadcast, long paceLimitMs) {
+    private RedisCluster(RedisURI uri, String instance, Broadcast broadcast, Streams streams, long paceLimitMs) {
         this.instance = instance;
+        this.streams = streams;
         this.address = uri.getHost() + ":" + uri.getPort();
         this.broadcast = broadcast;
         this.paceLimitMs = paceLimitMs;
@@ -180,8 +187,8 @@ final class RedisCluster implements AutoCloseable {
      * Connects (an unreachable Redis is one clear line naming REDIS_URL), loads the newest events into the local
      * mirror, and starts the reader and the presence refresh.
      */
-    static RedisCluster start(RedisURI uri, String instance, Broadcast broadcast, long paceLimitMs) {
-        RedisCluster cluster = new RedisCluster(uri, instance, broadcast, paceLimitMs);
+    static RedisCluster start(RedisURI uri, String instance, Broadcast broadcast, Streams streams, long paceLimitMs) {
+        RedisCluster cluster = new RedisCluster(uri, instance, broadcast, streams, paceLimitMs);
         try {
             cluster.loadMirror();
             cluster.notices.addListener(new RedisPubSubAdapter<>() {
@@ -199,10 +206,12 @@ final class RedisCluster implements AutoCloseable {
             throw new IllegalStateException("REDIS_URL: Redis at " + cluster.address + " failed at start ("
                     + rootMessage(e) + ")");
         }
-        broadcast.whenLocalCountChanges(() -> {
+        Runnable countChanged = () -> {
             cluster.announce.set(true);
             cluster.wakePresence();
-        });
+        };
+        broadcast.whenLocalCountChanges(countChanged);
+        streams.whenCountChanges(countChanged); // the counter streams, which the cluster's status counts too
         cluster.readerThread = Thread.ofVirtual().name("redis-reader-" + instance).start(cluster::readLoop);
         cluster.presenceThread = Thread.ofVirtual().name("redis-presence-" + instance).start(cluster::presenceLoop);
         return cluster;
@@ -241,6 +250,7 @@ final class RedisCluster implements AutoCloseable {
                         + "try again shortly.", RETRY_AFTER);
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(paceLimitMs);
+
             try {
                 if (waiting.delivered().await(paceLimitMs, TimeUnit.MILLISECONDS)) {
                     waiting.fanOut().await(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -312,11 +322,14 @@ final class RedisCluster implements AutoCloseable {
     private void refreshPresence() {
         boolean changed = announce.getAndSet(false);
         int local = broadcast.subscribers();
+        int localCounters = streams.count(SseStream.Kind.COUNTER);
         try {
             List<Long> totals = commands.sync().eval(PRESENCE_SCRIPT, ScriptOutputType.MULTI, new String[] {PRESENCE},
-                    instance, Integer.toString(local), Long.toString(PRESENCE_EXPIRY_MS));
+                    instance, Integer.toString(local), Integer.toString(localCounters),
+                    Long.toString(PRESENCE_EXPIRY_MS));
             instances = totals.get(0).intValue();
             broadcast.subscribersElsewhere(Math.max(0, totals.get(1).intValue() - local));
+            countersElsewhere = Math.max(0, totals.get(2).intValue() - localCounters);
             if (changed) {
                 commands.sync().publish(PRESENCE_CHANGED, instance);
             }
@@ -353,6 +366,9 @@ final class RedisCluster implements AutoCloseable {
         status.put("redis", up.get() ? "up" : "down");
         status.put("instances", instances);
         status.put("subscribers", broadcast.totalSubscribers());
+        status.put("streams", Map.of(
+                "counter", streams.count(SseStream.Kind.COUNTER) + countersElsewhere,
+                "broadcast", broadcast.totalSubscribers()));
         return status;
     }
 
@@ -363,7 +379,7 @@ final class RedisCluster implements AutoCloseable {
             return;
         }
         try {
-            commands.sync().eval(PRESENCE_SCRIPT, ScriptOutputType.MULTI, new String[] {PRESENCE}, instance, "0", "0");
+            commands.sync().eval(PRESENCE_SCRIPT, ScriptOutputType.MULTI, new String[] {PRESENCE}, instance, "0", "0", "0");
             commands.sync().publish(PRESENCE_CHANGED, instance);
         } catch (RedisException e) {
             // Redis is away: the count expires there by itself

@@ -73,7 +73,7 @@ public final class SseDemo implements AutoCloseable {
         this.broadcast = new Broadcast(settings.historySize(), paceLimitMs(settings), timer);
         try {
             this.cluster = settings.redis() == null ? null
-                    : RedisCluster.start(settings.redis(), instance, broadcast, paceLimitMs(settings));
+                    : RedisCluster.start(settings.redis(), instance, broadcast, streams, paceLimitMs(settings));
         } catch (RuntimeException e) {
             timer.shutdownNow();
             throw e;

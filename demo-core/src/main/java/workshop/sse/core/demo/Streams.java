@@ -11,6 +11,7 @@ public final class Streams {
     private final int maxStreams;
     private final Set<SseStream> open = ConcurrentHashMap.newKeySet();
     private final Object admission = new Object();
+    private volatile Runnable countChanged = () -> { };
 
     public Streams(int maxStreams) {
         this.maxStreams = maxStreams;
@@ -25,8 +26,17 @@ public final class Streams {
             }
             open.add(stream);
         }
-        stream.whenEnded(() -> open.remove(stream));
+        countChanged.run();
+        stream.whenEnded(() -> {
+            open.remove(stream);
+            countChanged.run();
+        });
         return stream;
+    }
+
+    /** {@code listener} runs after every open and every end (for a cluster's counts; it must not block). */
+    void whenCountChanges(Runnable listener) {
+        countChanged = listener;
     }
 
     public int count(SseStream.Kind kind) {

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throwaway redis-server for a test: on a free port of 127.0.0.1, keeping nothing on disk, and killable and
  * restartable on the same port (a Redis that crashes and comes back, empty). scripts/ensure-redis.sh, run by the
- * build, puts redis-server on PATH; REDIS_SERVER names another binary.
+ * build, puts redis-server on PATH; REDIS_SERVER names another binary. Other modules' tests use it through
+ * demo-core's test jar.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     private static final String BINARY = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
 
@@ -25,28 +26,28 @@ final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    static RedisServer start() throws IOException, InterruptedException {
+    public static RedisServer start() throws IOException, InterruptedException {
         RedisServer server = new RedisServer(freePort());
         server.restart();
         return server;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Starts it (again, after {@link #kill}) on its port, and returns once it answers PING. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         process = new ProcessBuilder(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no")
                 .redirectErrorStream(true)
@@ -63,7 +64,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** SIGKILL: gone at once, with everything it held. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);

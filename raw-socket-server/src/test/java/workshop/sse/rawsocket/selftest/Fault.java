@@ -23,13 +23,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 enum Fault {
 
-    // ---- 1 Running: FaultyLauncher breaks these
+    // ---- 1 Running (and 11.1): FaultyLauncher breaks these
 
     IGNORES_PORT_FLAG("1.1", "ignores the --port flag: PORT from the environment applies"),
     BAD_SETTING_EXITS_0("1.2", "reports a bad setting in one line, then exits with status 0"),
     READY_LINE_NAMES_PORT_0("1.3", "names the port it was given in the ready line (PORT=0: http://127.0.0.1:0/),"
             + " not the one it bound"),
     SIGTERM_KILLS("1.4", "leaves SIGTERM to the operating system: killed, exit status 143"),
+    IGNORES_REDIS_URL("11.1", "ignores a REDIS_URL where no Redis answers, and starts with everything in memory"),
 
     // ---- 2 Endpoints
 
@@ -513,9 +514,9 @@ enum Fault {
         return what;
     }
 
-    /** Section 1 is about starting and stopping: the launcher breaks it, not the proxy. */
+    /** Section 1 (and 11.1, REDIS_URL at start) is about starting and stopping: the launcher breaks it. */
     boolean breaksTheLauncher() {
-        return rules.stream().allMatch(rule -> rule.startsWith("1."));
+        return rules.stream().allMatch(rule -> rule.startsWith("1.") || rule.equals("11.1"));
     }
 
     /** "3.3 NO_RETRY_FRAME: leaves out ...": the rules first, as in the kit's checks. */

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
+import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
 import workshop.sse.rawsocket.Main;
+import workshop.sse.rawsocket.RawSocketServer;
 
 /**
  * The raw-socket server's {@link Main} with one rule of SPEC section 1 ("Running") broken: the kit's "running:" checks
@@ -49,6 +51,9 @@ public final class FaultyLauncher {
                 }));
                 Main.main(flags);
             }
+            case IGNORES_REDIS_URL -> Launcher.run("raw-socket", flags, settings -> RawSocketServer.start(new Settings(
+                    settings.host(), settings.port(), settings.retryMs(), settings.heartbeatMs(), settings.historySize(),
+                    settings.maxStreams(), settings.allowedOrigins(), null)));
             default -> throw new IllegalArgumentException(fault + " is not a fault of the launcher");
         }
     }

@@ -92,7 +92,10 @@ class KitCatchesEveryFaultTest {
         System.out.println(Fault.values().length + " faults break the " + checked.size() + " rules the kit checks");
     }
 
-    /** The rules cited by the kit's checks, but for those only listed as "untested in part" (UntestedRules). */
+    /**
+     * The rules cited by the kit's checks, but for those only listed as "untested in part" (UntestedRules), and for
+     * those of several instances (section 11 after 11.1).
+     */
     private static Set<String> rulesTheKitChecks() {
         TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(FaultyRawSocketTck.class))
@@ -106,6 +109,8 @@ class KitCatchesEveryFaultTest {
                     .filter(name -> !name.contains(" untested"))
                     .forEach(name -> rules.addAll(SpecRules.cited(name)));
         }
+        // One instance cannot break the rules of several: scale-out-tests' KitCatchesABrokenClusterTest breaks those.
+        rules.removeIf(rule -> rule.startsWith("11.") && !rule.equals("11.1"));
         assertTrue(rules.size() > 40, () -> "the kit's checks cite only " + rules);
         return rules;
     }
