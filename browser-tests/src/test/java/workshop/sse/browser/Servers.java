@@ -33,7 +33,14 @@ final class Servers {
     }
 
     static Launcher.Running start(String name) {
-        Settings settings = Settings.fromEnv(SETTINGS);
+        return start(name, Map.of());
+    }
+
+    /** Started with {@code more} settings besides the test's (REDIS_URL, say). */
+    static Launcher.Running start(String name, Map<String, String> more) {
+        Map<String, String> all = new java.util.HashMap<>(SETTINGS);
+        all.putAll(more);
+        Settings settings = Settings.fromEnv(all);
         return switch (name) {
             case "javalin" -> JavalinServer.start(settings);
             case "undertow" -> UndertowServer.start(settings);
