@@ -144,7 +144,9 @@ public final class Bench {
                 + "The same server in memory, as one instance keeping its broadcast in Redis (`REDIS_URL`), and as two "
                 + "instances sharing one Redis: the streams split between the two, every event published to the first, "
                 + "so the second delivers what crossed Redis (\"" + Figure.CROSSED.label + "\"). Server CPU adds up "
-                + "the instances; redis-server's CPU is read from /proc. Each run starts its own redis-server.\n\n"
+                + "the instances. redis-server's CPU is read from /proc (in ticks of 10 ms) over the publishing, its own "
+                + "housekeeping included (the instances' presence, its timers): at low rates an upper bound. Each run "
+                + "starts its own redis-server.\n\n"
                 + report.markdown() + report.details();
     }
 
