@@ -1,8 +1,10 @@
 package workshop.sse.bench;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,10 @@ import sun.misc.Signal;
  * bench compare [--runs 3] [--profiles idle,steady,burst] [--servers floor,javalin,...] [--streams N --events N]
  *               [--out docs/bench] [--json static/bench/results.json] [--readme README.md]
  *     the four servers of the workspace and the floor, a fresh process per profile and run, side by side
+ * bench redis [--server javalin] [--runs 3] [--profiles steady,burst] [--streams N --events N | --smoke true]
+ *             [--out docs/bench]
+ *     one server in memory, as one instance through Redis and as two sharing one Redis (a redis-server of its own),
+ *     side by side; writes redis-SERVER.md
  * bench readmes [--json static/bench/results.json]
  *     each server module's README section, again, from the last comparison's results.json
  * bench watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5] [--seconds 120] [--every 5]
@@ -44,6 +50,7 @@ public final class Bench {
         switch (args[0]) {
             case "load" -> load(flags);
             case "compare" -> compare(flags);
+            case "redis" -> redis(flags, String.join(" ", args));
             case "readmes" -> readmes(flags);
             case "watch" -> watch(flags);
             case "floor" -> FloorServer.main(Arrays.copyOfRange(args, 1, args.length));
@@ -79,7 +86,7 @@ public final class Bench {
         }
         int runs = Integer.parseInt(flags.getOrDefault("--runs", "3"));
         Path out = root.resolve(flags.getOrDefault("--out", "docs/bench"));
-        Comparison comparison = new Comparison(contestants, profiles, runs, root.resolve("bench/target/logs"));
+        Comparison comparison = new Comparison(contestants, profiles, runs, root.resolve("bench/target/logs"), true);
         String command = flags.getOrDefault("--command", "./benchmark");
         Path json = root.resolve(flags.getOrDefault("--json", RESULTS_JSON));
         Report report = new Report(contestants, comparison.run(), comparison.cpu(), runs, command);
@@ -90,6 +97,57 @@ public final class Bench {
         System.out.println();
         System.out.print(report.markdown());
         System.out.println("\nwritten: " + json + ", " + out.resolve("results.md") + ", results.svg");
+    }
+
+    /** What {@code bench redis} shows: what gets through, how fast, at what cost, and that nothing went astray. */
+    static final List<Figure> REDIS_FIGURES = List.of(Figure.PUBLISH_RATE, Figure.DELIVERIES_PER_SECOND,
+            Figure.LATENCY_P50_MS, Figure.LATENCY_P99_MS, Figure.CPU_PER_DELIVERY_US, Figure.REDIS_CPU_PER_PUBLISH_US,
+            Figure.CROSSED, Figure.LOST, Figure.DOUBLED, Figure.OUT_OF_ORDER);
+
+    private static void redis(Map<String, String> flags, String arguments) throws Exception {
+        Path root = Path.of(flags.getOrDefault("--root", ".")).toAbsolutePath().normalize();
+        String name = flags.getOrDefault("--server", "javalin");
+        Comparison.Contestant server = Comparison.workspace(root).stream()
+                .filter(c -> c.name().equals(name) && !c.name().equals("floor")).findFirst().orElse(null);
+        if (server == null) {
+            usage("no server " + name + " to run through Redis (javalin, undertow, helidon, raw-socket)");
+        }
+        List<Profile> profiles = new ArrayList<>();
+        for (String profile : flags.getOrDefault("--profiles", "steady").split(",")) {
+            if (!List.of("steady", "burst").contains(profile.trim())) {
+                usage("bench redis runs the profiles that publish: steady, burst (not " + profile + ")");
+            }
+            profiles.add(scaled(Profile.named(profile.trim()), flags).showing(REDIS_FIGURES));
+        }
+        int runs = Integer.parseInt(flags.getOrDefault("--runs", "3"));
+        Path logs = root.resolve("bench/target/logs/redis");
+        try (ServerProcess redis = ServerProcess.redis(logs.resolve("redis-check.log"))) {
+            System.out.println("redis-server answers on port " + redis.port() + ": each run starts its own");
+        } catch (IOException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+        }
+        List<Comparison.Contestant> modes = Comparison.throughRedis(server);
+        Comparison comparison = new Comparison(modes, profiles, runs, logs, false);
+        String markdown = redisMarkdown(server, new Report(modes, comparison.run(), Map.of(), runs, "./benchmark " + arguments));
+        Path out = root.resolve(flags.getOrDefault("--out", "docs/bench")).resolve("redis-" + name + ".md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, markdown);
+        System.out.println();
+        System.out.print(markdown.substring(0, markdown.indexOf("\n## Every run")));
+        System.out.println("\nwritten: " + out);
+    }
+
+    /** The table of {@code bench redis}, with what its columns are, and every run after it. */
+    static String redisMarkdown(Comparison.Contestant server, Report report) {
+        return "# " + server.label() + " with its broadcast in Redis\n\n"
+                + "The same server in memory, as one instance keeping its broadcast in Redis (`REDIS_URL`), and as two "
+                + "instances sharing one Redis: the streams split between the two, every event published to the first, "
+                + "so the second delivers what crossed Redis (\"" + Figure.CROSSED.label + "\"). Server CPU adds up "
+                + "the instances. redis-server's CPU is read from /proc (in ticks of 10 ms) over the publishing, its own "
+                + "housekeeping included (the instances' presence, its timers): at low rates an upper bound. Each run "
+                + "starts its own redis-server.\n\n"
+                + report.markdown() + report.details();
     }
 
     private static void watch(Map<String, String> flags) throws Exception {
@@ -165,6 +223,8 @@ public final class Bench {
                        ./benchmark compare [--runs N] [--profiles idle,steady,burst] [--servers floor,javalin,...]
                                        [--streams N --events N | --smoke true] [--out DIR] [--json FILE]
                                        [--readme FILE]
+                       ./benchmark redis [--server javalin] [--runs N] [--profiles steady,burst] [--smoke true]
+                                                            one server in memory, and one and two instances through Redis
                        ./benchmark readmes                  the modules' READMEs again, from static/bench/results.json
                        ./benchmark watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5]
                                        [--seconds 120] [--every 5]

@@ -14,8 +14,14 @@ import java.util.Map;
  */
 final class Comparison {
 
-    /** A server to measure: its name in the tables, and how to start it. */
-    record Contestant(String name, String label, List<String> command) {
+    /**
+     * A server to measure: its name in the tables, how to start it, the name it prints in its ready line, and how
+     * it is deployed: how many instances, sharing one redis-server of the bench's own ({@code REDIS_URL}) or not.
+     */
+    record Contestant(String name, String label, List<String> command, String server, int instances, boolean redis) {
+        Contestant(String name, String label, List<String> command) {
+            this(name, label, command, name, 1, false);
+        }
     }
 
     /** One run's figures, what the server logged during it, and (after the idle profile) what its heap held. */
@@ -26,14 +32,17 @@ final class Comparison {
     private final List<Profile> profiles;
     private final int runs;
     private final Path logs;
+    private final boolean recordCpu;
     private final Map<Profile, Map<String, List<Run>>> results = new LinkedHashMap<>();
     private final Map<String, Profiler.Cpu> cpu = new LinkedHashMap<>();
 
-    Comparison(List<Contestant> contestants, List<Profile> profiles, int runs, Path logs) {
+    /** With {@code recordCpu}, one more run of the steady profile per server is recorded with JFR ({@link #cpu}). */
+    Comparison(List<Contestant> contestants, List<Profile> profiles, int runs, Path logs, boolean recordCpu) {
         this.contestants = contestants;
         this.profiles = profiles;
         this.runs = runs;
         this.logs = logs;
+        this.recordCpu = recordCpu;
     }
 
     /** The workspace's four servers and the floor, started from their jars under {@code root}. */
@@ -50,6 +59,17 @@ final class Comparison {
         return all;
     }
 
+    /**
+     * One server three ways: in memory; one instance keeping its broadcast in Redis; two instances sharing one
+     * Redis, the streams split between them and the events published to the first (so half the deliveries cross).
+     */
+    static List<Contestant> throughRedis(Contestant server) {
+        return List.of(
+                new Contestant("in-memory", "in memory", server.command(), server.server(), 1, false),
+                new Contestant("redis-1", "1 instance, Redis", server.command(), server.server(), 1, true),
+                new Contestant("redis-2", "2 instances, Redis", server.command(), server.server(), 2, true));
+    }
+
     Map<Profile, Map<String, List<Run>>> run() throws IOException, InterruptedException {
         for (Profile profile : profiles) {
             Map<String, List<Run>> byServer = new LinkedHashMap<>();
@@ -63,7 +83,7 @@ final class Comparison {
                     System.out.println(summary(contestant, profile, run + 1, result));
                 }
             }
-            if (profile.name().equals(PROFILED)) {
+            if (recordCpu && profile.name().equals(PROFILED)) {
                 for (Contestant contestant : contestants) { // once more, recorded: not counted in the figures
                     runOnce(contestant, profile, 0);
                 }
@@ -83,18 +103,30 @@ final class Comparison {
     /** Run 0 is the recorded one. */
     private Run runOnce(Contestant contestant, Profile profile, int run) throws IOException, InterruptedException {
         Path log = logs.resolve(profile.name() + "-" + (run == 0 ? "recorded" : run) + "-" + contestant.name() + ".log");
-        ServerProcess server = ServerProcess.start(contestant.name(), contestant.command(), log);
-        long pid = server.probe().pid();
+        List<ServerProcess> instances = new ArrayList<>();
+        ServerProcess redis = null;
         Profiler.Heap[] heap = new Profiler.Heap[1];
         LoadRun.Result result;
         try {
+            Map<String, String> settings = Map.of();
+            if (contestant.redis()) {
+                redis = ServerProcess.redis(log.resolveSibling(log.getFileName() + ".redis"));
+                settings = Map.of("REDIS_URL", "redis://127.0.0.1:" + redis.port());
+            }
+            for (int i = 0; i < contestant.instances(); i++) {
+                Path instanceLog = i == 0 ? log : log.resolveSibling(log.getFileName() + "." + (i + 1));
+                instances.add(ServerProcess.start(contestant.server(), contestant.command(), settings, instanceLog));
+            }
+            long pid = instances.get(0).probe().pid();
             Thread.sleep(500); // the ready line is printed just before the server idles: let it get there
             if (run == 0) {
                 Profiler.startRecording(pid);
             }
-            result = new LoadRun("127.0.0.1", server.port(), server.probe()).run(profile, () -> {
+            result = new LoadRun("127.0.0.1", instances.stream().map(ServerProcess::port).toList(),
+                    instances.stream().map(ServerProcess::probe).toList(),
+                    redis == null ? null : redis.probe()).run(profile, () -> {
                 try {
-                    if (profile.publishing() == Profile.Publishing.NONE) {
+                    if (profile.publishing() == Profile.Publishing.NONE && instances.size() == 1) {
                         heap[0] = Profiler.heap(pid, profile.streams()); // after every figure is read: a full GC
                     }
                     if (run == 0) {
@@ -104,13 +136,20 @@ final class Comparison {
                 } catch (IOException | InterruptedException e) {
                     System.err.println("bench: could not profile " + contestant.name() + ": " + e.getMessage());
                 }
-                server.close();
+                instances.forEach(ServerProcess::close);
             });
         } finally {
-            server.close();
+            instances.forEach(ServerProcess::close);
+            if (redis != null) {
+                redis.close();
+            }
         }
         Thread.sleep(500); // let the kernel finish with the closed sockets before the next server starts
-        return new Run(result, server.noise(), heap[0]);
+        List<String> noise = new ArrayList<>();
+        for (ServerProcess instance : instances) {
+            noise.addAll(instance.noise());
+        }
+        return new Run(result, noise, heap[0]);
     }
 
     private static String summary(Contestant contestant, Profile profile, int run, Run result) {

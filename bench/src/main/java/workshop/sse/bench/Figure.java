@@ -23,6 +23,7 @@ enum Figure {
     LOST("lost", "lost", "", 0, Better.LOWER),
     DOUBLED("doubled", "doubled", "", 0, Better.LOWER),
     OUT_OF_ORDER("outOfOrder", "out of order", "", 0, Better.LOWER),
+    CROSSED("crossed", "delivered by another instance", "", 0, Better.NEITHER),
     DELIVERIES_PER_SECOND("deliveriesPerSecond", "deliveries/s", "/s", 0, Better.HIGHER),
     LATENCY_P50_MS("latencyP50Ms", "latency p50", "ms", 1, Better.LOWER),
     LATENCY_P90_MS("latencyP90Ms", "latency p90", "ms", 1, Better.LOWER),
@@ -30,6 +31,7 @@ enum Figure {
     LATENCY_MAX_MS("latencyMaxMs", "latency max", "ms", 1, Better.LOWER),
     SERVER_CPU_SECONDS("serverCpuSeconds", "server CPU", "s", 2, Better.LOWER),
     CPU_PER_DELIVERY_US("cpuPerDeliveryMicros", "server CPU per delivery", "µs", 1, Better.LOWER),
+    REDIS_CPU_PER_PUBLISH_US("redisCpuPerPublishMicros", "redis-server CPU per publish", "µs", 1, Better.LOWER),
     GENERATOR_CPU_SECONDS("generatorCpuSeconds", "generator CPU", "s", 2, Better.NEITHER),
     GENERATOR_BUSY("generatorBusy", "generator's reader thread busy", "", 2, Better.NEITHER);
 

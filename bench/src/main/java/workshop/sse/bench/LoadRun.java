@@ -2,6 +2,7 @@ package workshop.sse.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,9 @@ import org.HdrHistogram.Histogram;
 /**
  * One profile against one server: open the streams, let them settle, publish, wait for every delivery (or the
  * grace period), and read the figures. Given the server's process, it also reads its memory and CPU. Everything is
- * bounded in time: a run ends by itself within its plan plus {@link #GRACE_MS}.
+ * bounded in time: a run ends by itself within its plan plus {@link #GRACE_MS}. The server may be a cluster: the
+ * streams are then spread over its instances and every event is published to the first, so the others deliver
+ * what crossed the cluster's Redis; their memory and CPU are added up, and Redis's CPU is read when it is known.
  */
 final class LoadRun {
 
@@ -30,13 +33,21 @@ final class LoadRun {
     static final double BUSY_GENERATOR = 0.9;
 
     private final String host;
+    private final List<Integer> ports; // the instances; the first is published to
     private final int port;
-    private final ProcessProbe server; // null when the server's process is not known
+    private final List<ProcessProbe> servers; // none when the server's processes are not known
+    private final ProcessProbe redis; // null when there is none, or it is not known
 
     LoadRun(String host, int port, ProcessProbe server) {
+        this(host, List.of(port), server == null ? List.of() : List.of(server), null);
+    }
+
+    LoadRun(String host, List<Integer> ports, List<ProcessProbe> servers, ProcessProbe redis) {
         this.host = host;
-        this.port = port;
-        this.server = server;
+        this.ports = List.copyOf(ports);
+        this.port = ports.get(0);
+        this.servers = List.copyOf(servers);
+        this.redis = redis;
     }
 
     /**
@@ -48,12 +59,13 @@ final class LoadRun {
         List<String> notes = new ArrayList<>();
         Map<String, Integer> publishFailed = new TreeMap<>();
         figures.put(Figure.STREAMS, (double) profile.streams());
-        long rssBefore = server == null ? 0 : server.rssKiB();
-        if (server != null) {
+        boolean known = !servers.isEmpty();
+        long rssBefore = servers.stream().mapToLong(ProcessProbe::rssKiB).sum();
+        if (known) {
             figures.put(Figure.RSS_BEFORE_MIB, rssBefore / 1024.0);
         }
 
-        try (Subscribers subscribers = new Subscribers(host, port)) {
+        try (Subscribers subscribers = new Subscribers(host, ports)) {
             long openDeadlineMs = profile.streams() * 1000L / profile.openPerSecond() + 30_000;
             subscribers.open(new Subscribers.Opening(profile.streams(), profile.openPerSecond(), MAX_HANDSHAKES,
                     HANDSHAKE_TIMEOUT_MS, openDeadlineMs));
@@ -68,9 +80,10 @@ final class LoadRun {
             // let the presence rounds that the opening caused go out before anything is read or published
             Thread.sleep(profile.publishing() == Profile.Publishing.NONE
                     ? profile.pauses().idleSettleMs() : profile.pauses().settleMs());
-            if (server != null && established > 0) {
-                figures.put(Figure.RSS_PER_STREAM_KIB, (server.rssKiB() - rssBefore) / (double) established);
-                figures.put(Figure.THREADS, (double) server.threads());
+            if (known && established > 0) {
+                long rss = servers.stream().mapToLong(ProcessProbe::rssKiB).sum();
+                figures.put(Figure.RSS_PER_STREAM_KIB, (rss - rssBefore) / (double) established);
+                figures.put(Figure.THREADS, (double) servers.stream().mapToLong(ProcessProbe::threads).sum());
             }
 
             if (profile.publishing() != Profile.Publishing.NONE && established > 0) {
@@ -91,6 +104,8 @@ final class LoadRun {
             figures.put(Figure.DROPPED, (double) subscribers.droppedCount());
             figures.put(Figure.DOUBLED, (double) subscribers.doubled());
             figures.put(Figure.OUT_OF_ORDER, (double) subscribers.outOfOrder());
+            long[] through = subscribers.deliveredThrough();
+            figures.put(Figure.CROSSED, (double) (Arrays.stream(through).sum() - through[0]));
             return new Result(figures, new TreeMap<>(subscribers.failed()), new TreeMap<>(subscribers.dropped()),
                     publishFailed, notes);
         }
@@ -101,7 +116,8 @@ final class LoadRun {
         warmUp(profile);
         int streams = subscribers.established() - subscribers.droppedCount();
         ProcessProbe generator = ProcessProbe.self();
-        long serverCpu = server == null ? 0 : server.cpuNanos();
+        long serverCpu = cpuNanos(servers);
+        long redisCpu = redis == null ? 0 : redis.cpuNanos();
         long generatorCpu = generator.cpuNanos();
         long readerCpu = subscribers.threadCpuNanos();
         long start = System.nanoTime();
@@ -138,8 +154,12 @@ final class LoadRun {
         figures.put(Figure.LATENCY_P90_MS, millis(latency, 90));
         figures.put(Figure.LATENCY_P99_MS, millis(latency, 99));
         figures.put(Figure.LATENCY_MAX_MS, latency.getMaxValue() / 1000.0);
-        if (server != null) {
-            long cpu = server.cpuNanos() - serverCpu;
+        if (redis != null) {
+            figures.put(Figure.REDIS_CPU_PER_PUBLISH_US, outcome.acknowledged() == 0 ? Double.NaN
+                    : (redis.cpuNanos() - redisCpu) / 1000.0 / outcome.acknowledged());
+        }
+        if (!servers.isEmpty()) {
+            long cpu = cpuNanos(servers) - serverCpu;
             figures.put(Figure.SERVER_CPU_SECONDS, cpu / 1e9);
             figures.put(Figure.CPU_PER_DELIVERY_US, delivered == 0 ? Double.NaN : cpu / 1000.0 / delivered);
         }
@@ -175,6 +195,10 @@ final class LoadRun {
     static String busyNote(double busy) {
         return String.format("the generator's reader thread was busy %.0f%% of the time: it may be the bottleneck",
                 busy * 100);
+    }
+
+    private static long cpuNanos(List<ProcessProbe> processes) {
+        return processes.stream().mapToLong(ProcessProbe::cpuNanos).sum();
     }
 
     private static double millis(Histogram micros, double percentile) {

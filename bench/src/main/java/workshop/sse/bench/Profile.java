@@ -50,6 +50,11 @@ record Profile(String name, String title, int streams, int openPerSecond, Publis
                 perSecond, shown, headline, Pauses.SMOKE);
     }
 
+    /** The same profile, its tables showing {@code figures}. */
+    Profile showing(List<Figure> figures) {
+        return new Profile(name, title, streams, openPerSecond, publishing, events, perSecond, figures, headline, pauses);
+    }
+
     /** How long the open-loop schedule runs. */
     double seconds() {
         return publishing == Publishing.OPEN_LOOP ? events / perSecond : 0;

@@ -26,6 +26,8 @@ import org.HdrHistogram.Recorder;
  * in flight, a deadline); every stream's events are checked (ids in order, none doubled) and timed from the send
  * time the publisher put in their data. Counters are written by the selector thread only; the others read them
  * after {@link #stop} (or, while it runs, the few volatile ones and the latency's {@link #latencySince intervals}).
+ * The streams may be spread over several instances of a cluster (in turn, one to each), and every delivery is
+ * counted and checked the same whichever instance it came through.
  */
 final class Subscribers implements AutoCloseable {
 
@@ -35,8 +37,8 @@ final class Subscribers implements AutoCloseable {
 
     private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(10);
 
-    private final InetSocketAddress address;
-    private final byte[] request;
+    private final List<InetSocketAddress> addresses;
+    private final List<byte[]> requests;
     private final Selector selector;
     private final Thread thread;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -55,6 +57,7 @@ final class Subscribers implements AutoCloseable {
     private final Histogram connectMicros = new Histogram(MAX_LATENCY_MICROS, 3);
     private long doubled;
     private long outOfOrder;
+    private final long[] deliveredThrough; // by address
     private long lastTimeoutCheck;
 
     private final Recorder latencyRecorder = new Recorder(MAX_LATENCY_MICROS, 3); // written here, read by any thread
@@ -67,9 +70,18 @@ final class Subscribers implements AutoCloseable {
     private volatile boolean stopping;
 
     Subscribers(String host, int port) throws IOException {
-        this.address = new InetSocketAddress(host, port);
-        this.request = ("GET /api/broadcast HTTP/1.1\r\nHost: " + host + ":" + port
-                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this(host, List.of(port));
+    }
+
+    /** Streams spread over the servers at {@code ports}: the first stream to the first port, the next to the next. */
+    Subscribers(String host, List<Integer> ports) throws IOException {
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("no port to open streams to");
+        }
+        this.addresses = ports.stream().map(port -> new InetSocketAddress(host, port)).toList();
+        this.requests = ports.stream().map(port -> ("GET /api/broadcast HTTP/1.1\r\nHost: " + host + ":" + port
+                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII)).toList();
+        this.deliveredThrough = new long[ports.size()];
         this.selector = Selector.open();
         this.thread = Thread.ofPlatform().name("bench-subscribers").unstarted(this::loop);
     }
@@ -176,6 +188,11 @@ final class Subscribers implements AutoCloseable {
         return outOfOrder;
     }
 
+    /** The deliveries through the server at each port, in the order of the constructor's ports. */
+    long[] deliveredThrough() {
+        return deliveredThrough.clone();
+    }
+
     long firstDelivery() {
         return firstDelivery;
     }
@@ -219,13 +236,13 @@ final class Subscribers implements AutoCloseable {
         while (started < due && handshakes < plan.maxHandshakes()) {
             started++;
             handshakes++;
-            Subscriber subscriber = new Subscriber(now);
+            Subscriber subscriber = new Subscriber(now, (started - 1) % addresses.size());
             all.add(subscriber);
             try {
                 subscriber.channel = SocketChannel.open();
                 subscriber.channel.configureBlocking(false);
                 subscriber.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                if (subscriber.channel.connect(address)) {
+                if (subscriber.channel.connect(addresses.get(subscriber.target))) {
                     sendRequest(subscriber, subscriber.channel.register(selector, 0, subscriber));
                 } else {
                     subscriber.channel.register(selector, SelectionKey.OP_CONNECT, subscriber);
@@ -251,7 +268,7 @@ final class Subscribers implements AutoCloseable {
     }
 
     private void sendRequest(Subscriber subscriber, SelectionKey key) throws IOException {
-        ByteBuffer out = ByteBuffer.wrap(request);
+        ByteBuffer out = ByteBuffer.wrap(requests.get(subscriber.target));
         subscriber.channel.write(out);
         if (out.hasRemaining()) { // a fresh loopback socket takes a hundred bytes at once; never seen otherwise
             throw new IOException("request not sent whole");
@@ -355,13 +372,15 @@ final class Subscribers implements AutoCloseable {
     /** One stream. */
     private final class Subscriber implements StreamReader.Listener {
         final long started;
+        final int target; // which of the addresses
         final StreamReader reader = new StreamReader(this);
         SocketChannel channel;
         State state = State.HANDSHAKE;
         long lastId;
 
-        Subscriber(long started) {
+        Subscriber(long started, int target) {
             this.started = started;
+            this.target = target;
         }
 
         @Override
@@ -392,6 +411,7 @@ final class Subscribers implements AutoCloseable {
                 outOfOrder++;
             }
             lastId = id;
+            deliveredThrough[target]++;
             latencyRecorder.recordValue(Math.max(0, Math.min(MAX_LATENCY_MICROS, (now - sentNanos) / 1000)));
             if (delivered.getAndIncrement() == 0) {
                 firstDelivery = now;

@@ -24,7 +24,7 @@ class BenchSmokeTest {
         List<Comparison.Contestant> contestants = Comparison.workspace(ROOT);
         List<Profile> profiles = Profile.ALL.stream().map(Profile::smoke).toList();
         Path out = ROOT.resolve("bench/target/smoke");
-        Comparison comparison = new Comparison(contestants, profiles, 1, out.resolve("logs"));
+        Comparison comparison = new Comparison(contestants, profiles, 1, out.resolve("logs"), true);
         Map<Profile, Map<String, List<Comparison.Run>>> results = comparison.run();
 
         for (var byProfile : results.entrySet()) {
