@@ -81,12 +81,7 @@ public final class Broadcast {
 
     private Published offerToAll(String eventName, String data, FanOut fanOut) {
         synchronized (lock) {
-            SseMessage.Event event = new SseMessage.Event(Long.toString(lastId + 1), eventName, data);
-            lastId++;
-            retain(event);
-            for (SseStream subscriber : subscribers) {
-                subscriber.outbox().offer(event, fanOut); // a full outbox closes itself; its writer ends the stream
-            }
+            handOut(lastId + 1, eventName, data, fanOut);
             return new Published(lastId, eventName, subscribers.size());
         }
     }
@@ -98,12 +93,17 @@ public final class Broadcast {
      */
     void deliver(long id, String eventName, String data, FanOut fanOut) {
         synchronized (lock) {
-            SseMessage.Event event = new SseMessage.Event(Long.toString(id), eventName, data);
-            lastId = id;
-            retain(event);
-            for (SseStream subscriber : subscribers) {
-                subscriber.outbox().offer(event, fanOut);
-            }
+            handOut(id, eventName, data, fanOut);
+        }
+    }
+
+    /** Under the lock: numbers the event {@code id}, keeps it for replay, and offers it to every subscriber. */
+    private void handOut(long id, String eventName, String data, FanOut fanOut) {
+        SseMessage.Event event = new SseMessage.Event(Long.toString(id), eventName, data);
+        lastId = id;
+        retain(event);
+        for (SseStream subscriber : subscribers) {
+            subscriber.outbox().offer(event, fanOut); // a full outbox closes itself; its writer ends the stream
         }
     }
 

@@ -136,14 +136,17 @@ final class RedisCluster implements AutoCloseable {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong publishes = new AtomicLong();
     private final AtomicBoolean announce = new AtomicBoolean(true);
+    private final AtomicBoolean wake = new AtomicBoolean(); // the presence loop has a refresh to do now
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile int instances = 1;
     private volatile int countersElsewhere; // the counter streams of the other live instances, at the last refresh
+    private int toldSubscribers = -1; // the presence thread's: the counts the others were last told of
+    private int toldCounters = -1;
     private long lastRead; // the reader thread's own
     private Thread readerThread;
-    private Thread presenceThread;
+    private volatile Thread presenceThread; // woken from Lettuce's I/O thread and the streams' threads
 
     private RedisCluster(RedisURI uri, String instance, Broadcast broadcast, Streams streams, long paceLimitMs) {
         this.instance = instance;
@@ -305,7 +308,12 @@ final class RedisCluster implements AutoCloseable {
     /** Every second, and at once when this instance's count changed or another instance says its count did. */
     private void presenceLoop() {
         while (running) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PRESENCE_REFRESH_MS));
+            // A flag, not the park permit alone: the refresh's own Redis calls park this thread too, and may use up
+            // an unpark meant for the loop (a count changed during a refresh would wait for the next second).
+            if (!wake.getAndSet(false)) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PRESENCE_REFRESH_MS));
+                wake.set(false); // the refresh below covers every wake-up until now
+            }
             if (!running) {
                 return;
             }
@@ -330,8 +338,11 @@ final class RedisCluster implements AutoCloseable {
             instances = totals.get(0).intValue();
             broadcast.subscribersElsewhere(Math.max(0, totals.get(1).intValue() - local));
             countersElsewhere = Math.max(0, totals.get(2).intValue() - localCounters);
-            if (changed) {
+            // Told by the count's listeners, or seen here: a count read just before its change is told next time.
+            if (changed || local != toldSubscribers || localCounters != toldCounters) {
                 commands.sync().publish(PRESENCE_CHANGED, instance);
+                toldSubscribers = local;
+                toldCounters = localCounters;
             }
         } catch (RedisException e) {
             announce.compareAndSet(false, changed); // tell the others once Redis is back
@@ -341,6 +352,7 @@ final class RedisCluster implements AutoCloseable {
     }
 
     private void wakePresence() {
+        wake.set(true);
         Thread thread = presenceThread;
         if (thread != null) {
             LockSupport.unpark(thread);
