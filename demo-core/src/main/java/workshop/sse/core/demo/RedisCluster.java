@@ -372,15 +372,14 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** The {@code cluster} object of /api/status. */
-    Map<String, Object> status() {
+    /** The {@code cluster} object of /api/status, given this instance's own counter streams (counted once there). */
+    Map<String, Object> status(int localCounters) {
+        int subscribers = broadcast.totalSubscribers();
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("redis", up.get() ? "up" : "down");
         status.put("instances", instances);
-        status.put("subscribers", broadcast.totalSubscribers());
-        status.put("streams", Map.of(
-                "counter", streams.count(SseStream.Kind.COUNTER) + countersElsewhere,
-                "broadcast", broadcast.totalSubscribers()));
+        status.put("subscribers", subscribers);
+        status.put("streams", Map.of("counter", localCounters + countersElsewhere, "broadcast", subscribers));
         return status;
     }
 

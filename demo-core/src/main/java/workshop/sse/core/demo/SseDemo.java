@@ -185,12 +185,13 @@ public final class SseDemo implements AutoCloseable {
         status.put("instance", instance);
         status.put("stack", stack);
         status.put("java", Runtime.version().toString());
+        int counters = streams.count(SseStream.Kind.COUNTER);
         status.put("streams", Map.of(
-                "counter", streams.count(SseStream.Kind.COUNTER),
+                "counter", counters,
                 "broadcast", streams.count(SseStream.Kind.BROADCAST)));
         status.put("lastEventId", broadcast.lastEventId());
         status.put("history", Map.of("size", broadcast.historySize(), "capacity", broadcast.capacity()));
-        status.put("cluster", cluster == null ? null : cluster.status());
+        status.put("cluster", cluster == null ? null : cluster.status(counters));
         status.put("config", Map.of(
                 "retryMs", settings.retryMs(),
                 "heartbeatMs", settings.heartbeatMs(),
