@@ -49,7 +49,8 @@ public final class HeadDeadlines<K, C> implements AutoCloseable {
         this(HeadRules.DEADLINE_MS, expire, isOpen);
     }
 
-    HeadDeadlines(long deadlineMs, Consumer<C> expire, Predicate<C> isOpen) {
+    /** With a deadline of its own: a backstop behind a server's own 408 fires a little after it (the raw server's TLS). */
+    public HeadDeadlines(long deadlineMs, Consumer<C> expire, Predicate<C> isOpen) {
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(deadlineMs);
         this.expire = expire;
         this.isOpen = isOpen;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class OriginPolicy {
 
-    public static final String DEFAULT = "http://localhost:*,http://127.0.0.1:*";
+    public static final String DEFAULT = "http://localhost:*,http://127.0.0.1:*,https://localhost:*,https://127.0.0.1:*";
 
     private static final Pattern ORIGIN = Pattern.compile("(https?)://([A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?");
     private static final Pattern ALLOWED = Pattern.compile("(https?)://([A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}|\\*))?");

@@ -45,7 +45,9 @@ public final class Launcher {
         // Handling the signals ourselves (not a shutdown hook) is what lets the process exit 0 rather than 143.
         Signal.handle(new Signal("TERM"), signal -> stopping.countDown());
         Signal.handle(new Signal("INT"), signal -> stopping.countDown());
-        System.out.println(name + " ready: open " + settings.urlFor(server.port()) + "  (Ctrl-C stops it)");
+        // With TLS the line names the certificate's fingerprint, which a browser's certificate viewer shows too
+        System.out.println(name + " ready: open " + settings.urlFor(server.port()) + "  ("
+                + (settings.tls() == null ? "" : settings.tls() + "; ") + "Ctrl-C stops it)");
         System.out.flush();
 
         awaitUninterruptibly(stopping);

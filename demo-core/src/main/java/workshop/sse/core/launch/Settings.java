@@ -9,10 +9,12 @@ import workshop.sse.core.http.OriginPolicy;
 /**
  * The settings of SPEC.md's "Running" table, from environment variables and command-line flags (flags win).
  * A bad value is a {@link BadSetting} whose message names the setting in one line. {@code redis} is null unless
- * {@code REDIS_URL} is set: then the broadcast lives in Redis, shared by every instance (SPEC section 11).
+ * {@code REDIS_URL} is set: then the broadcast lives in Redis, shared by every instance (SPEC section 11). {@code tls}
+ * is null unless {@code TLS} (or {@code TLS_CERT} and {@code TLS_KEY}) is set: then the server speaks HTTPS on its port
+ * (SPEC section 12).
  */
 public record Settings(String host, int port, int retryMs, int heartbeatMs, int historySize, int maxStreams,
-                       OriginPolicy allowedOrigins, RedisURI redis) {
+                       OriginPolicy allowedOrigins, RedisURI redis, ServerCertificate tls) {
 
     /** Each stream's unsent output the server may hold (SPEC: bounded to 1 MiB); a stream over it is closed. */
     public static final int OUTBOX_BYTES = 1024 * 1024;
@@ -69,7 +71,8 @@ public record Settings(String host, int port, int retryMs, int heartbeatMs, int 
                 number(env, "HISTORY_SIZE", 1000, 0, 1_000_000, "events"),
                 number(env, "MAX_STREAMS", 10000, 1, 1_000_000, "streams"),
                 origins,
-                redis(env.get("REDIS_URL")));
+                redis(env.get("REDIS_URL")),
+                ServerCertificate.fromEnv(env));
     }
 
     /** {@code REDIS_URL}: absent (or blank) keeps everything in memory; else a {@code redis://} URL. */
@@ -114,6 +117,6 @@ public record Settings(String host, int port, int retryMs, int heartbeatMs, int 
         if (shown.contains(":") && !shown.startsWith("[")) {
             shown = "[" + shown + "]";
         }
-        return "http://" + shown + ":" + boundPort + "/";
+        return (tls == null ? "http://" : "https://") + shown + ":" + boundPort + "/";
     }
 }

@@ -17,8 +17,8 @@ class OriginPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://localhost:5173", "http://localhost", "http://127.0.0.1:8080", "http://127.0.0.1",
-            "http://LOCALHOST:3000"})
-    void defaultAllowsLoopbackOriginsOnAnyPortOrNone(String origin) {
+            "http://LOCALHOST:3000", "https://localhost:8443", "https://127.0.0.1"})
+    void defaultAllowsLoopbackOriginsOnAnyPortOrNoneOverHttpAndHttps(String origin) {
         assertTrue(defaults.allows(origin), origin);
         assertTrue(defaults.isCrossOriginAllowed(origin), origin);
     }
@@ -32,9 +32,10 @@ class OriginPolicyTest {
     }
 
     @Test
-    void defaultRefusesAnotherScheme() {
-        assertFalse(defaults.allows("https://localhost:5173"));
-        assertFalse(defaults.allows("https://127.0.0.1"));
+    void defaultRefusesAnotherSchemeOrAnotherHostOverHttps() {
+        assertFalse(defaults.allows("ftp://localhost:5173"));
+        assertFalse(defaults.allows("https://evil.test"));
+        assertFalse(defaults.allows("https://localhost.evil.test:8443"));
     }
 
     @ParameterizedTest

@@ -121,6 +121,17 @@ class LauncherTest {
     }
 
     @Test
+    void withTlsTheReadyLineNamesAnHttpsUrlAndTheCertificatesFingerprint() throws Exception {
+        Child child = new Child(Map.of("TLS", "self-signed"), "ok", "--port=0");
+        String ready = child.out.poll(10, TimeUnit.SECONDS);
+        assertNotNull(ready, "no ready line; stderr: " + child.err);
+        assertTrue(ready.matches("probe ready: open https://127\\.0\\.0\\.1:4321/  \\(self-signed certificate SHA-256 "
+                + "([0-9A-F]{2}:){31}[0-9A-F]{2}; Ctrl-C stops it\\)"), ready);
+        assertTrue(child.process.toHandle().destroy(), "SIGTERM sent");
+        assertEquals(0, child.exitCode(), "stderr: " + child.err);
+    }
+
+    @Test
     void readyLineNamesTheUrlAndSigtermStopsWithExit0() throws Exception {
         Child child = new Child(Map.of("HOST", "0.0.0.0"), "ok", "--port=0");
         String ready = child.out.poll(10, TimeUnit.SECONDS);
