@@ -76,7 +76,7 @@ public interface ClusterChecks extends TckContext {
             expected.add(ids.get(i) + "=event " + i);
         }
         for (int s = 0; s < SPREAD_STREAMS; s++) { // one connection each: they land on the instances in turn
-            try (RawSseStream stream = RawSseStream.open(base(), "GET", BROADCAST, "Last-Event-ID: " + ids.get(0))) {
+            try (RawSseStream stream = RawSseStream.open(connect(), "GET", BROADCAST, "Last-Event-ID: " + ids.get(0))) {
                 assertEquals(200, stream.status(), () -> "GET " + BROADCAST + ": " + stream.head().describe());
                 List<String> got = new ArrayList<>();
                 while (got.size() < expected.size()) {
@@ -162,7 +162,7 @@ public interface ClusterChecks extends TckContext {
         List<RawSseStream> streams = new ArrayList<>();
         try {
             for (int i = 0; i < SPREAD_STREAMS; i++) {
-                RawSseStream stream = RawSseStream.open(base(), "GET", BROADCAST);
+                RawSseStream stream = RawSseStream.open(connect(), "GET", BROADCAST);
                 streams.add(stream);
                 assertEquals(200, stream.status(), () -> "GET " + BROADCAST + ": " + stream.head().describe());
             }

@@ -17,8 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.restassured.response.Response;
-
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,20 +50,20 @@ public interface EndpointChecks extends TckContext {
 
     @Test
     @DisplayName("2.1 endpoints: GET / answers index.html, as text/html")
-    default void slashIsIndexHtml() {
-        Response slash = api().get("/");
-        Response index = api().get("/index.html");
-        assertEquals(200, slash.statusCode(), "GET /");
-        assertEquals(200, index.statusCode(), "GET /index.html");
-        assertMediaType(List.of("text/html"), slash.contentType(), "GET /");
-        assertTrue(index.asByteArray().length > 0, "GET /index.html has an empty body");
-        assertArrayEquals(index.asByteArray(), slash.asByteArray(), "GET / must answer the bytes of /index.html");
+    default void slashIsIndexHtml() throws IOException {
+        RawResponse slash = request("GET", "/");
+        RawResponse index = request("GET", "/index.html");
+        assertEquals(200, slash.status(), "GET /");
+        assertEquals(200, index.status(), "GET /index.html");
+        assertMediaType(List.of("text/html"), slash.header("Content-Type"), "GET /");
+        assertTrue(index.body().length > 0, "GET /index.html has an empty body");
+        assertArrayEquals(index.body(), slash.body(), "GET / must answer the bytes of /index.html");
     }
 
     @Test
     @DisplayName("2.1 endpoints: the files of static/ (index.html and what it links to) come with the right Content-Type")
-    default void staticFilesHaveTheRightContentType() {
-        String html = api().get("/index.html").asString();
+    default void staticFilesHaveTheRightContentType() throws IOException {
+        String html = request("GET", "/index.html").text();
         Set<String> paths = new LinkedHashSet<>(List.of("/index.html"));
         Matcher reference = LOCAL_REFERENCE.matcher(html);
         while (reference.find()) {
@@ -81,9 +79,9 @@ public interface EndpointChecks extends TckContext {
             if (path.lastIndexOf('.') < path.lastIndexOf('/') || expected == null) {
                 continue; // no extension the kit knows a type for
             }
-            Response file = api().get(path);
-            assertEquals(200, file.statusCode(), () -> "GET " + path + " (linked from index.html)");
-            assertMediaType(expected, file.contentType(), "GET " + path);
+            RawResponse file = request("GET", path);
+            assertEquals(200, file.status(), () -> "GET " + path + " (linked from index.html)");
+            assertMediaType(expected, file.header("Content-Type"), "GET " + path);
         }
     }
 
@@ -108,6 +106,8 @@ public interface EndpointChecks extends TckContext {
     @DisplayName("2.2 endpoints: a path that would leave static/ (.., encoded or not) is 404 or 400, never a file")
     default void traversalIsRefused(String target) throws IOException {
         // on a raw socket: an HTTP library would resolve the dots before sending
+        assumeHttp11("the kit's HTTP/2 client (OkHttp) resolves dot segments, encoded ones too, before it sends a"
+                + " :path; the runs over HTTP/1.1 check this");
         try (RawHttp conn = connect()) {
             RawResponse response = conn.exchange(conn.head("GET", target));
             assertTrue(response.status() == 404 || response.status() == 400,
@@ -119,8 +119,8 @@ public interface EndpointChecks extends TckContext {
     @ParameterizedTest(name = "GET {0}", quoteTextArguments = false)
     @ValueSource(strings = {"/no-such-file-4711.html", "/no/such/directory/", "/api/no-such-endpoint"})
     @DisplayName("2.3, 2.4 endpoints: a path that does not exist is 404, with a JSON {\"error\": ...} body")
-    default void unknownPathIs404(String path) {
-        assertJsonError("GET " + path, 404, api().get(path));
+    default void unknownPathIs404(String path) throws IOException {
+        assertJsonError("GET " + path, 404, request("GET", path));
     }
 
     static Stream<Arguments> wrongMethods() {
@@ -138,8 +138,8 @@ public interface EndpointChecks extends TckContext {
     @ParameterizedTest(name = "{0} {1} allows {2}", quoteTextArguments = false)
     @MethodSource("wrongMethods")
     @DisplayName("2.3, 2.4 endpoints: a known path with another method is 405 with an Allow header, and a JSON error")
-    default void wrongMethodIs405(String method, String path, List<String> allowed) {
-        Response response = api().request(method, path);
+    default void wrongMethodIs405(String method, String path, List<String> allowed) throws IOException {
+        RawResponse response = request(method, path);
         assertJsonError(method + " " + path, 405, response);
         String allow = response.header("Allow");
         assertTrue(allow != null, () -> method + " " + path + ": a 405 must carry an Allow header");

@@ -8,7 +8,8 @@ import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
- * The status line and header fields of one HTTP/1.1 response, exactly as they came over the wire.
+ * The status line and header fields of one response, exactly as they came over the wire: an HTTP/1.1 head, or an
+ * HTTP/2 one (lower-case names, a status line made up as {@code HTTP/2 200}). Names are looked up case-insensitively.
  *
  * @param receivedNanos {@link System#nanoTime()} when the blank line that ends the head arrived
  */
@@ -30,6 +31,15 @@ public record HttpHead(String statusLine, int status, List<Map.Entry<String, Str
             fields.add(Map.entry(line.substring(0, colon), line.substring(colon + 1).strip()));
         }
         return new HttpHead(statusLine, Integer.parseInt(parts[1]), List.copyOf(fields), receivedNanos);
+    }
+
+    /** The head of a response OkHttp read (over HTTP/2: its HEADERS frame). */
+    static HttpHead of(okhttp3.Response response, long receivedNanos) {
+        String version = response.protocol() == okhttp3.Protocol.HTTP_2 ? "HTTP/2" : "HTTP/1.1";
+        String statusLine = version + " " + response.code() + (response.message().isEmpty() ? "" : " " + response.message());
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        response.headers().forEach(pair -> fields.add(Map.entry(pair.getFirst(), pair.getSecond())));
+        return new HttpHead(statusLine, response.code(), List.copyOf(fields), receivedNanos);
     }
 
     /** The first value of a header field (names are case-insensitive), or null. */

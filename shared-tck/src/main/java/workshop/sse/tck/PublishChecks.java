@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.restassured.response.Response;
+import org.junit.jupiter.api.Assumptions;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -212,12 +212,12 @@ public interface PublishChecks extends TckContext {
             one.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
             two.next(event -> "presence".equals(event.type()), RawHttp.ANSWER);
             eventually(RawHttp.ANSWER, () -> assertEquals(2, openStreams("broadcast"), "broadcast subscribers"));
-            Response response = api().contentType("text/plain").queryParam("event", name).body(utf8("x"))
-                    .post(BROADCAST);
-            assertEquals(202, response.statusCode(), response::asString);
-            assertTrue(String.valueOf(response.contentType()).toLowerCase(Locale.ROOT).startsWith("application/json"),
-                    () -> "Content-Type " + response.contentType());
-            JsonNode json = JSON.readTree(response.asByteArray());
+            RawResponse response = post(BROADCAST + "?event=" + name, "text/plain", utf8("x"));
+            assertEquals(202, response.status(), response::describe);
+            String contentType = response.header("Content-Type");
+            assertTrue(String.valueOf(contentType).toLowerCase(Locale.ROOT).startsWith("application/json"),
+                    () -> "Content-Type " + contentType);
+            JsonNode json = response.json();
             Set<String> fields = new TreeSet<>();
             json.fieldNames().forEachRemaining(fields::add);
             assertEquals(Set.of("event", "id", "subscribers"), fields, () -> "202 body " + json);
@@ -338,6 +338,14 @@ public interface PublishChecks extends TckContext {
     @DisplayName("6.5, 10.5 POST /api/broadcast: too large is 413, answered from Content-Length before the body is read")
     default void tooLargeIs413FromContentLength(long length) throws IOException {
         long before = lastEventId();
+        if (overHttp2()) {
+            // HTTP/2's form: the kit's client sends the body it announces, so the smaller one is sent whole
+            Assumptions.assumeTrue(length == BODY_LIMIT + 1, "over HTTP/2 the kit sends the bodies it announces:"
+                    + " Content-Length: " + (BODY_LIMIT + 1) + " is checked with its body, this one is not sent");
+            expectRefused("Content-Length: " + length + " over HTTP/2",  413,
+                    post(publishTarget(eventName("large")), "text/plain", new byte[BODY_LIMIT + 1]), before);
+            return;
+        }
         try (RawHttp conn = connect()) {
             conn.send(conn.head("POST", publishTarget(eventName("large")), "Content-Type: text/plain",
                     "Content-Length: " + length));
@@ -356,6 +364,8 @@ public interface PublishChecks extends TckContext {
     @Test
     @DisplayName("6.5, 10.5 POST /api/broadcast: a chunked body is refused with 413 as soon as it passes 65,536 bytes")
     default void tooLargeIs413AsSoonAsChunkedBodyPassesTheLimit() throws IOException {
+        assumeHttp11("there is no chunked encoding (a body is DATA frames; one over the limit is refused in 6.5's"
+                + " Content-Length check)");
         long before = lastEventId();
         try (RawHttp conn = connect()) {
             conn.send(conn.head("POST", publishTarget(eventName("chunked")), "Content-Type: text/plain",

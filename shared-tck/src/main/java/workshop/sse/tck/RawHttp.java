@@ -21,39 +21,57 @@ import java.util.List;
  * and headers, malformed requests, keep-alive, chunked bodies, slow or silent clients. HTTP libraries hide or repair
  * all of that, which is why the kit does not use one here.
  *
+ * <p>For an {@code https://} base it speaks TLS, offering only {@code http/1.1} by ALPN: HTTP/1.1 over TLS, which a
+ * server must serve even when it offers HTTP/2 (SPEC 12.3).
+ *
  * <p>Every read has a deadline: the socket's SO_TIMEOUT is set to the time left before each read, so no check ever
  * blocks on a server that does not answer.
  */
-public final class RawHttp implements AutoCloseable {
+public final class RawHttp implements ResponseChannel {
 
     /** How long a check waits for an ordinary answer. */
     public static final Duration ANSWER = Duration.ofSeconds(5);
 
     private static final int MAX_HEAD = 64 * 1024;
 
+    /** The TCP connection; {@link #socket} is the same, or TLS on top of it. */
+    private final Socket plain;
     private final Socket socket;
     private final String authority;
     private final InputStream in;
     private final OutputStream out;
     private volatile long deadlineNanos = System.nanoTime() + ANSWER.toNanos();
 
-    private RawHttp(Socket socket, String authority) throws IOException {
+    private RawHttp(Socket plain, Socket socket, String authority) throws IOException {
+        this.plain = plain;
         this.socket = socket;
         this.authority = authority;
         this.in = new BufferedInputStream(new DeadlineStream(socket.getInputStream()), 64 * 1024);
         this.out = socket.getOutputStream();
     }
 
+    /** Connects; over TLS ({@code https://}) it trusts what the JDK trusts. */
     public static RawHttp connect(URI base) throws IOException {
-        return connect(base, 0);
+        return connect(base, KitTls.verifying(), 0);
+    }
+
+    /** Connects with a small receive buffer, say; over TLS trusting what the JDK trusts. */
+    public static RawHttp connect(URI base, int receiveBufferBytes) throws IOException {
+        return connect(base, KitTls.verifying(), receiveBufferBytes);
+    }
+
+    /** Connects; over TLS ({@code https://}) with the kit's trust. */
+    public static RawHttp connect(URI base, KitTls tls) throws IOException {
+        return connect(base, tls, 0);
     }
 
     /**
      * @param receiveBufferBytes SO_RCVBUF to ask for before connecting (0: the system's default). Set before the
      *                           connection exists, it bounds the TCP window the server may fill.
      */
-    public static RawHttp connect(URI base, int receiveBufferBytes) throws IOException {
-        int port = base.getPort() != -1 ? base.getPort() : 80;
+    public static RawHttp connect(URI base, KitTls tls, int receiveBufferBytes) throws IOException {
+        boolean https = "https".equalsIgnoreCase(base.getScheme());
+        int port = base.getPort() != -1 ? base.getPort() : https ? 443 : 80;
         Socket socket = new Socket();
         try {
             if (receiveBufferBytes > 0) {
@@ -61,7 +79,11 @@ public final class RawHttp implements AutoCloseable {
             }
             socket.connect(new InetSocketAddress(base.getHost(), port), (int) ANSWER.toMillis());
             socket.setTcpNoDelay(true);
-            return new RawHttp(socket, base.getHost() + ":" + port);
+            if (!https) {
+                return new RawHttp(socket, socket, base.getHost() + ":" + port);
+            }
+            socket.setSoTimeout((int) ANSWER.toMillis()); // for the handshake
+            return new RawHttp(socket, tls.handshake(socket, base, List.of("http/1.1")), base.getHost() + ":" + port);
         } catch (IOException e) {
             socket.close();
             throw new IOException("cannot connect to " + base + ": " + e.getMessage(), e);
@@ -99,6 +121,7 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** Sets how long from now the next reads may take in all. */
+    @Override
     public void deadline(Duration within) {
         deadlineNanos = System.nanoTime() + within.toNanos();
     }
@@ -134,6 +157,7 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** The body of an ordinary (non-streaming) response, read whole. */
+    @Override
     public byte[] readBody(HttpHead head, boolean headRequest, Duration within) throws IOException {
         deadline(within);
         int status = head.status();
@@ -175,7 +199,8 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** The body as a stream, de-chunked when the server chunks it. Reads obey {@link #deadline(Duration)}. */
-    InputStream bodyStream(HttpHead head) {
+    @Override
+    public InputStream bodyStream(HttpHead head) {
         return head.chunked() ? new ChunkedInputStream(in) : in;
     }
 
@@ -203,11 +228,12 @@ public final class RawHttp implements AutoCloseable {
     public record Probe(byte[] bytes, boolean closed) {
     }
 
-    /** Closes with a TCP reset instead of a FIN: the server's next write fails at once. */
+    /** Closes with a TCP reset instead of a FIN (over TLS without close_notify): the server's next write fails at once. */
+    @Override
     public void abort() {
         try {
-            socket.setSoLinger(true, 0);
-            socket.close();
+            plain.setSoLinger(true, 0);
+            plain.close();
         } catch (IOException ignored) {
             // closing anyway
         }

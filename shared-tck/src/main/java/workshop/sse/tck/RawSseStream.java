@@ -12,12 +12,13 @@ import java.util.List;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * An SSE request on a raw socket, read frame by frame: for the checks about what is on the wire (the retry frame,
- * heartbeats, fields without {@code id:}), which an SSE client library would hide.
+ * An SSE request read frame by frame: for the checks about what is on the wire (the retry frame, heartbeats, fields
+ * without {@code id:}), which an SSE client library would hide. On a raw HTTP/1.1 socket, or on one HTTP/2 stream
+ * ({@link Http2Client}): the frames are the same.
  */
 public final class RawSseStream implements AutoCloseable {
 
-    private final RawHttp conn;
+    private final ResponseChannel conn;
     private final String request;
     private final long sentNanos;
     private final HttpHead head;
@@ -25,7 +26,7 @@ public final class RawSseStream implements AutoCloseable {
     private final SseFrameReader reader;
     private boolean ended;
 
-    private RawSseStream(RawHttp conn, String request, long sentNanos, HttpHead head) {
+    private RawSseStream(ResponseChannel conn, String request, long sentNanos, HttpHead head) {
         this.conn = conn;
         this.request = request;
         this.sentNanos = sentNanos;
@@ -34,25 +35,32 @@ public final class RawSseStream implements AutoCloseable {
         this.reader = new SseFrameReader(body);
     }
 
-    /** Connects, sends {@code GET target} (or another method) with the given header lines, and reads the head. */
+    /** Connects (over TLS trusting what the JDK trusts), sends {@code GET target} or another method, reads the head. */
     public static RawSseStream open(URI base, String method, String target, String... headerLines) throws IOException {
-        RawHttp conn = RawHttp.connect(base);
+        return open(RawHttp.connect(base), method, target, headerLines);
+    }
+
+    /**
+     * Sends {@code GET target} (or another method) with the given header lines on a raw connection the caller made
+     * (with a small receive buffer, say), and reads the head. The stream owns the connection: closed if this fails.
+     */
+    public static RawSseStream open(RawHttp conn, String method, String target, String... headerLines)
+            throws IOException {
         try {
-            return open(conn, method, target, headerLines);
+            String request = conn.head(method, target, headerLines);
+            long sent = System.nanoTime();
+            conn.send(request);
+            HttpHead head = conn.readHead(RawHttp.ANSWER);
+            return new RawSseStream(conn, method + " " + target, sent, head);
         } catch (IOException | RuntimeException e) {
             conn.close();
             throw e;
         }
     }
 
-    /** The same on a connection the caller made (with a small receive buffer, say). */
-    public static RawSseStream open(RawHttp conn, String method, String target, String... headerLines)
-            throws IOException {
-        String request = conn.head(method, target, headerLines);
-        long sent = System.nanoTime();
-        conn.send(request);
-        HttpHead head = conn.readHead(RawHttp.ANSWER);
-        return new RawSseStream(conn, method + " " + target, sent, head);
+    /** A response whose head another client read (an HTTP/2 stream). */
+    static RawSseStream over(ResponseChannel channel, String request, long sentNanos, HttpHead head) {
+        return new RawSseStream(channel, request, sentNanos, head);
     }
 
     /** Sends {@code GET target} and, in the same write, {@code after} (a pipelined request), then reads the head. */
@@ -75,10 +83,6 @@ public final class RawSseStream implements AutoCloseable {
     /** {@link System#nanoTime()} when the request was sent. */
     public long sentNanos() {
         return sentNanos;
-    }
-
-    public RawHttp connection() {
-        return conn;
     }
 
     /** The rest of a response that is not a stream (an error, say), read whole. */
@@ -156,9 +160,10 @@ public final class RawSseStream implements AutoCloseable {
         return frames;
     }
 
-    /** True when a chunked stream ended with its last chunk, i.e. the server ended it on purpose. */
+    /** True when a chunked stream ended with its last chunk (an HTTP/2 one with END_STREAM): ended on purpose. */
     public boolean cleanEnd() {
-        return body instanceof ChunkedInputStream chunked && chunked.cleanEnd();
+        return body instanceof ChunkedInputStream chunked ? chunked.cleanEnd()
+                : body instanceof PumpedBody pumped && pumped.cleanEnd();
     }
 
     /** Bytes of stream body read so far (after de-chunking). */
@@ -166,7 +171,7 @@ public final class RawSseStream implements AutoCloseable {
         return reader.bytesRead();
     }
 
-    /** Closes with a TCP reset, so that the server notices at its next write. */
+    /** Closes with a TCP reset (over HTTP/2: RST_STREAM), so that the server notices at its next write. */
     public void abort() {
         conn.abort();
     }

@@ -13,6 +13,8 @@ public class RemoteServerTck extends SseServerTck {
 
     public static final String BASE_URI = "workshop.sse.tck.baseUri";
     public static final String COMMAND = "workshop.sse.tck.command";
+    /** "true": trust any certificate ({@code --insecure}); else what the JDK trusts. */
+    public static final String INSECURE = "workshop.sse.tck.insecure";
 
     @Override
     protected ServerUnderTest startServer(Map<String, String> settings) {
@@ -29,6 +31,17 @@ public class RemoteServerTck extends SseServerTck {
         String command = System.getProperty(COMMAND, "");
         // exec: SIGTERM must reach the server itself, not a shell waiting for it
         return command.isBlank() ? List.of() : List.of("sh", "-c", "exec " + command);
+    }
+
+    /** Over https, the processes of the "Running" checks serve TLS too, with a certificate of their own. */
+    @Override
+    protected Map<String, String> extraSettings() {
+        return System.getProperty(BASE_URI, "").startsWith("https:") ? Map.of("TLS", "self-signed") : Map.of();
+    }
+
+    @Override
+    protected KitTls trust() {
+        return Boolean.getBoolean(INSECURE) ? KitTls.insecure() : KitTls.verifying();
     }
 
     @Override

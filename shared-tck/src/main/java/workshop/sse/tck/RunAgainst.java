@@ -2,7 +2,9 @@ package workshop.sse.tck;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,12 @@ import org.junit.platform.launcher.core.LauncherFactory;
  *
  * <pre>
  * java -jar shared-tck/target/shared-tck.jar http://127.0.0.1:8080 [--command "&lt;shell command starting the server&gt;"]
- *     [--only &lt;regex&gt;]
+ *     [--only &lt;regex&gt;] [--insecure]
  * </pre>
+ *
+ * The first line says what the kit speaks to the server: for an {@code https://} URL, what the server chose by ALPN
+ * ({@code over HTTP/2 (TLS, ALPN h2)}, say). Over TLS the kit trusts what the JDK trusts, or with {@code --insecure}
+ * any certificate (a self-signed one); the processes {@code --command} starts then get {@code TLS=self-signed}.
  *
  * Prints one line per check ({@code PASS}, {@code FAIL} with a reason, {@code SKIP} with a reason), then, last,
  * {@code N passed, M failed, K skipped}. Exits 0 only when nothing failed. With {@code --command}, the "Running"
@@ -43,8 +49,11 @@ public final class RunAgainst {
         String url = null;
         String command = null;
         String only = null;
+        boolean insecure = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--command") && i + 1 < args.length) {
+            if (args[i].equals("--insecure")) {
+                insecure = true;
+            } else if (args[i].equals("--command") && i + 1 < args.length) {
                 command = args[++i];
             } else if (args[i].equals("--only") && i + 1 < args.length) {
                 only = args[++i];
@@ -55,9 +64,17 @@ public final class RunAgainst {
             }
         }
         if (url == null || !url.matches("https?://.+")) {
-            usage(url == null ? "no base URL given" : "not an http:// URL: " + url);
+            usage(url == null ? "no base URL given" : "not an http:// or https:// URL: " + url);
+        }
+        try {
+            KitProtocol protocol = KitProtocol.of(URI.create(url), insecure ? KitTls.insecure() : KitTls.verifying());
+            System.out.println("checking " + url + " " + protocol.describe());
+        } catch (IOException | RuntimeException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
         }
         System.setProperty(RemoteServerTck.BASE_URI, url);
+        System.setProperty(RemoteServerTck.INSECURE, String.valueOf(insecure));
         if (command != null) {
             System.setProperty(RemoteServerTck.COMMAND, command);
         }
@@ -111,7 +128,7 @@ public final class RunAgainst {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: java -jar shared-tck.jar <base URL, e.g. http://127.0.0.1:8080>"
-                + " [--command \"<shell command that starts the server>\"]"
+                + " [--command \"<shell command that starts the server>\"] [--insecure (trust any certificate)]"
                 + " [--only <a rule or section of SPEC.md, e.g. 3.4 or 3, or a regex on check names>]");
         System.exit(2);
     }

@@ -21,7 +21,8 @@ public final class ServerProcess implements AutoCloseable {
 
     /** The settings of the SPEC: none of them is inherited from the kit's own environment. */
     private static final List<String> SETTINGS =
-            List.of("PORT", "HOST", "RETRY_MS", "HEARTBEAT_MS", "HISTORY_SIZE", "MAX_STREAMS", "ALLOWED_ORIGINS");
+            List.of("PORT", "HOST", "RETRY_MS", "HEARTBEAT_MS", "HISTORY_SIZE", "MAX_STREAMS", "ALLOWED_ORIGINS",
+                    "TLS", "TLS_CERT", "TLS_KEY");
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();

@@ -17,7 +17,7 @@ public final class SpecRules {
             Map.entry(2, "Endpoints"), Map.entry(3, "Every SSE response"), Map.entry(4, "GET /api/counter"),
             Map.entry(5, "GET /api/broadcast"), Map.entry(6, "POST /api/broadcast"), Map.entry(7, "POST /api/disconnect"),
             Map.entry(8, "GET /api/status"), Map.entry(9, "Cross-origin"), Map.entry(10, "HTTP hygiene"),
-            Map.entry(11, "Several instances"));
+            Map.entry(11, "Several instances"), Map.entry(12, "HTTPS and HTTP/2"));
 
     private static final Pattern CITED = Pattern.compile("^(\\d+\\.\\d+(?:, \\d+\\.\\d+)*) ");
     private static final Pattern SELECTOR = Pattern.compile("\\d+(\\.\\d+)?(,\\s*\\d+(\\.\\d+)?)*");

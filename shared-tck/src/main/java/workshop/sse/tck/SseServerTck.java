@@ -20,6 +20,7 @@ import java.util.Map;
  * <p>The checks come in groups, one JUnit test interface per SPEC section, each readable alone, top to bottom:
  * {@link EndpointChecks}, {@link EverySseResponseChecks}, {@link CounterChecks}, {@link BroadcastChecks},
  * {@link PublishChecks}, {@link DisconnectAndStatusChecks}, {@link CrossOriginChecks}, {@link HttpHygieneChecks},
+ * {@link TlsChecks} (HTTPS and HTTP/2),
  * {@link ProcessChecks} (the SPEC's "Running"), and {@link UntestedRules}, what it does not check and why. A group
  * reaches the running kit only through {@link TckContext} (the server, its timings, the clients), which {@link
  * TckBase} implements. Every check's display name starts with the numbers of the rules it checks ({@code "3.4 every
@@ -30,8 +31,8 @@ import java.util.Map;
  * with the defaults ({@link RunAgainst}).
  */
 public abstract class SseServerTck extends TckBase implements EndpointChecks, EverySseResponseChecks, CounterChecks,
-        BroadcastChecks, PublishChecks, DisconnectAndStatusChecks, CrossOriginChecks, HttpHygieneChecks, ProcessChecks,
-        ClusterChecks, UntestedRules {
+        BroadcastChecks, PublishChecks, DisconnectAndStatusChecks, CrossOriginChecks, HttpHygieneChecks, TlsChecks,
+        ProcessChecks, ClusterChecks, UntestedRules {
 
     /**
      * Starts the server under test in this JVM. {@code settings} uses the SPEC's environment variable names

@@ -7,6 +7,7 @@ import static workshop.sse.tck.Eventually.eventually;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,17 +22,21 @@ import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
+import io.restassured.config.SSLConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSources;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
@@ -56,6 +61,11 @@ public abstract class TckBase implements TckContext {
 
     private ServerUnderTest server;
     private URI base;
+    private KitTls tls;
+    private KitProtocol protocol;
+    private volatile String previousCheck;
+    /** Over HTTP/2: the stream and request client; null over HTTP/1.1, where they are raw sockets. */
+    private Http2Client http2;
     private ServerConfig config;
     /** /api/status has a "cluster": the kit's connections may reach different instances. */
     private boolean clustered;
@@ -71,9 +81,50 @@ public abstract class TckBase implements TckContext {
         return List.of();
     }
 
+    /**
+     * Settings a test class adds to {@link #kitSettings()} for every server the kit starts (in this JVM, and the
+     * processes of the "Running" checks): {@code Map.of("TLS", "self-signed")} runs the kit over HTTPS, and over
+     * HTTP/2 when the server offers it by ALPN. Empty by default.
+     */
+    protected Map<String, String> extraSettings() {
+        return Map.of();
+    }
+
+    /**
+     * The protocol this test class expects the server to choose ({@link KitProtocol#HTTP_2} where it offers h2), or
+     * null for whichever it chooses. The kit fails at start when the server chose another.
+     */
+    protected KitProtocol expectedProtocol() {
+        return null;
+    }
+
+    /**
+     * Which certificates the kit trusts over TLS: any, by default, for the kit's own servers make a self-signed
+     * certificate ({@code TLS=self-signed}).
+     */
+    protected KitTls trust() {
+        return KitTls.insecure();
+    }
+
     /** False for a server the kit did not start ({@link RemoteServerTck}): it runs with whatever settings it has. */
     protected boolean startedWithKitSettings() {
         return true;
+    }
+
+    /**
+     * The test class that runs the same server's launch command in the clear, when this one adds TLS to it: then the
+     * start-up checks whose outcome TLS does not change (bad settings, defaults, flags, ALLOWED_ORIGINS, the TLS
+     * settings' own checks) run there only, and here are skipped saying so. Null (the default): every check runs.
+     */
+    protected String sameLaunchCheckedBy() {
+        return null;
+    }
+
+    @Override
+    public final void assumeLaunchNotCheckedElsewhere() {
+        String other = sameLaunchCheckedBy();
+        Assumptions.assumeTrue(other == null, () -> "this start-up check does not depend on TLS, and " + other
+                + " runs it on the same launch command");
     }
 
     /** {@link #launchCommand()}, to the checks (which see only {@link TckContext}). */
@@ -103,14 +154,33 @@ public abstract class TckBase implements TckContext {
         return settings;
     }
 
+    @Override
+    public final Map<String, String> withExtraSettings(Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putAll(extraSettings());
+        return all;
+    }
+
     @BeforeAll
     final void startTheServer() throws Exception {
-        server = startServer(kitSettings());
+        server = startServer(withExtraSettings(kitSettings()));
         URI uri = server.baseUri();
-        int port = uri.getPort() != -1 ? uri.getPort() : 80;
+        int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
         base = URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + port + "/");
-        spec = new RequestSpecBuilder().setBaseUri(uri.getScheme() + "://" + uri.getHost()).setPort(port)
-                .setConfig(REST).build();
+        tls = trust();
+        protocol = KitProtocol.of(base, tls);
+        KitProtocol expected = expectedProtocol();
+        if (expected != null && expected != protocol) {
+            throw new AssertionFailedError("the server at " + base + " chose to speak " + protocol.describe()
+                    + "; this test class expects it " + expected.describe());
+        }
+        RestAssuredConfig restConfig = base.getScheme().equals("https")
+                ? REST.sslConfig(SSLConfig.sslConfig().sslSocketFactory(tls.http11Sockets())) : REST;
+        spec = new RequestSpecBuilder().setBaseUri(uri.getScheme() + "://" + uri.getHost())
+                .setPort(port).setConfig(restConfig).setUrlEncodingEnabled(false) // the checks' targets are sent as written
+                .build();
+        // before the timings are known, a stream is dead after the SPEC's default heartbeat (15 s), twice
+        okHttp(15_000);
         JsonNode status;
         try {
             status = eventually(Duration.ofSeconds(10), this::status);
@@ -120,14 +190,27 @@ public abstract class TckBase implements TckContext {
         }
         config = readConfig(status);
         clustered = status.hasNonNull("cluster");
-        okHttp = new OkHttpClient.Builder()
-                .connectTimeout(Duration.ofSeconds(5))
-                // a stream must never be silent longer than a heartbeat: twice that means it is dead
-                .readTimeout(Duration.ofMillis(2 * config.heartbeatMs() + 2_000))
-                .retryOnConnectionFailure(false)
-                .build();
-        sseFactory = EventSources.createFactory(okHttp);
+        sseFactory = EventSources.createFactory(okHttp(config.heartbeatMs()));
         warmUp();
+    }
+
+    /**
+     * The okhttp client for {@link #events} and, over HTTP/2, for every stream and request: one connection pool, so
+     * over HTTP/2 one connection. A stream must never be silent longer than a heartbeat: twice that means it is dead.
+     */
+    private OkHttpClient okHttp(long heartbeatMs) {
+        OkHttpClient.Builder builder = (okHttp == null ? new OkHttpClient.Builder() : okHttp.newBuilder())
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofMillis(2 * heartbeatMs + 2_000))
+                .retryOnConnectionFailure(false);
+        if (protocol != KitProtocol.HTTP_1_1) {
+            tls.configure(builder).protocols(protocol == KitProtocol.HTTP_2
+                    ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1));
+        }
+        okHttp = builder.build();
+        okHttp.dispatcher().setMaxRequestsPerHost(64); // okhttp-sse streams are asynchronous calls: 5 by default
+        http2 = protocol == KitProtocol.HTTP_2 ? new Http2Client(okHttp, base) : null;
+        return okHttp;
     }
 
     /**
@@ -136,13 +219,18 @@ public abstract class TckBase implements TckContext {
      */
     private void warmUp() {
         for (String target : List.of("/api/counter?interval=60000", "/api/broadcast")) {
-            try (RawSseStream stream = RawSseStream.open(base, "GET", target)) {
+            try (RawSseStream stream = openStreamNow(target)) {
                 stream.nextEvent(Duration.ofSeconds(2));
                 stream.abort();
             } catch (IOException | RuntimeException | AssertionError e) {
                 // reported by the checks themselves
             }
         }
+    }
+
+    @Override
+    public KitProtocol protocol() {
+        return protocol;
     }
 
     @Override
@@ -175,6 +263,12 @@ public abstract class TckBase implements TckContext {
                 config.path("heartbeatMs").asLong(15_000),
                 config.path("maxStreams").asInt(10_000),
                 status.path("history").path("capacity").asInt(1_000));
+    }
+
+    /** Notes which check ran last, so that a stream one of them leaves behind is traced to it. */
+    @AfterEach
+    final void rememberTheCheck(TestInfo check) {
+        previousCheck = check.getDisplayName();
     }
 
     @AfterAll
@@ -225,9 +319,9 @@ public abstract class TckBase implements TckContext {
 
     @Override
     public JsonNode status() throws IOException {
-        Response response = api().get("/api/status");
-        assertEquals(200, response.statusCode(), () -> "GET /api/status answered " + response.statusCode());
-        return JSON.readTree(response.asByteArray());
+        RawResponse response = request("GET", "/api/status");
+        assertEquals(200, response.status(), () -> "GET /api/status answered " + response.describe());
+        return response.json();
     }
 
     @Override
@@ -254,27 +348,59 @@ public abstract class TckBase implements TckContext {
 
     @Override
     public long publish(String event, String body) throws IOException {
-        Response response = api().contentType("text/plain; charset=utf-8")
-                .queryParam("event", event)
-                .body(body.getBytes(StandardCharsets.UTF_8))
-                .post("/api/broadcast");
-        assertEquals(202, response.statusCode(),
-                () -> "POST /api/broadcast?event=" + event + " answered " + response.statusCode() + ": "
-                        + response.asString());
-        return JSON.readTree(response.asByteArray()).path("id").asLong();
+        String target = "/api/broadcast?event=" + URLEncoder.encode(event, StandardCharsets.UTF_8);
+        RawResponse response = post(target, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+        assertEquals(202, response.status(), () -> "POST " + target + " answered " + response.describe());
+        return response.json().path("id").asLong();
     }
 
     // ---- streams
 
     @Override
     public RawHttp connect() throws IOException {
-        return RawHttp.connect(base);
+        return RawHttp.connect(base, tls);
+    }
+
+    @Override
+    public RawHttp connect(int receiveBufferBytes) throws IOException {
+        return RawHttp.connect(base, tls, receiveBufferBytes);
+    }
+
+    @Override
+    public RawHttp connect(URI server) throws IOException {
+        return RawHttp.connect(server, tls);
     }
 
     @Override
     public RawSseStream openStream(String target, String... headerLines) throws IOException {
         awaitRoomForStreams(1);
-        return RawSseStream.open(base, "GET", target, headerLines);
+        return openStreamNow(target, headerLines);
+    }
+
+    @Override
+    public RawSseStream openStreamNow(String target, String... headerLines) throws IOException {
+        if (http2 != null) {
+            return http2.open("GET", target, null, null, headerLines);
+        }
+        return RawSseStream.open(connect(), "GET", target, headerLines);
+    }
+
+    @Override
+    public RawResponse request(String method, String target, String... headerLines) throws IOException {
+        if (http2 != null) {
+            return http2.exchange(method, target, null, null, headerLines);
+        }
+        // Over HTTP/1.1 an ordinary request goes through REST Assured, the kit's client for the JSON API
+        RequestSpecification request = api();
+        for (String line : headerLines) {
+            int colon = line.indexOf(':');
+            request.header(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+        }
+        Response response = request.request(method, target);
+        List<Map.Entry<String, String>> fields = response.headers().asList().stream()
+                .map(field -> Map.entry(field.getName(), field.getValue())).toList();
+        return new RawResponse(new HttpHead(response.statusLine(), response.statusCode(), fields, System.nanoTime()),
+                response.asByteArray());
     }
 
     /** The URL of {@code target} (a path with an optional query) for okhttp. */
@@ -311,7 +437,8 @@ public abstract class TckBase implements TckContext {
     private String leftoverStreams(AssertionError e) {
         return "the server still counts streams whose clients closed them during earlier checks, "
                 + closeNoticeBound().plusSeconds(1).toMillis() + " ms later (SPEC: a closed client is noticed within"
-                + " 2 × HEARTBEAT_MS + 1 s), unless another client holds them: " + e.getMessage();
+                + " 2 × HEARTBEAT_MS + 1 s), unless another client holds them: " + e.getMessage()
+                + (previousCheck == null ? "" : " (the check that ran just before: \"" + previousCheck + "\")");
     }
 
     @Override
@@ -370,6 +497,9 @@ public abstract class TckBase implements TckContext {
     @Override
     public RawResponse post(String target, String contentType, byte[] body, String... headerLines)
             throws IOException {
+        if (http2 != null) {
+            return http2.exchange("POST", target, contentType, body, headerLines);
+        }
         List<String> headers = new java.util.ArrayList<>();
         if (contentType != null) {
             headers.add("Content-Type: " + contentType);

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.restassured.specification.RequestSpecification;
 
+import org.junit.jupiter.api.Assumptions;
+
 /**
  * What every group of checks may use of the running kit: where the server is, its effective timings, the three kinds
  * of client, and the helpers that keep checks isolated although they share one server. The groups ({@link
@@ -41,6 +43,28 @@ public interface TckContext {
 
     ServerConfig config();
 
+    /** What the kit speaks to the server: HTTP/1.1 in the clear or over TLS, or HTTP/2 (TLS, ALPN h2). */
+    KitProtocol protocol();
+
+    default boolean overHttp2() {
+        return protocol() == KitProtocol.HTTP_2;
+    }
+
+    /**
+     * Skips a check that only makes sense on an HTTP/1.1 connection when the kit runs over HTTP/2 (SPEC 12.4);
+     * {@code overHttp2} says why, e.g. "there is no request line (its HTTP/2 form is checked by 12.6)".
+     */
+    default void assumeHttp11(String overHttp2) {
+        Assumptions.assumeFalse(overHttp2(), () -> "HTTP/1.1 only (SPEC 12.4): " + protocol().describe() + ", "
+                + overHttp2);
+    }
+
+    /**
+     * {@code settings} plus the test class's own (TLS=self-signed for a run over TLS): what every server the kit starts
+     * is started with, the processes of the "Running" checks included.
+     */
+    Map<String, String> withExtraSettings(Map<String, String> settings);
+
     /** "At once": half a heartbeat period (300 ms to 1 s), so a server that only flushes with heartbeats is caught. */
     Duration atOnce();
 
@@ -49,6 +73,12 @@ public interface TckContext {
 
     /** SPEC: no stream is silent longer than HEARTBEAT_MS; this adds the scheduling jitter the kit tolerates. */
     Duration silenceLimit();
+
+    /**
+     * Skips a start-up check that TLS does not change, in a test class whose server's cleartext twin runs it (see
+     * {@link TckBase#sameLaunchCheckedBy()}): each such check costs a JVM start.
+     */
+    void assumeLaunchNotCheckedElsewhere();
 
     /**
      * True when the server runs with {@link TckBase#kitSettings()}; false for a server the kit did not start ({@link
@@ -79,7 +109,10 @@ public interface TckContext {
 
     // ---- the JSON endpoints, with REST Assured
 
-    /** A REST Assured request to the server. */
+    /**
+     * A REST Assured request to the server. REST Assured speaks HTTP/1.1 only (over TLS for an https server): the
+     * checks use {@link #request}, which goes through it over HTTP/1.1 and through the kit's HTTP/2 client over HTTP/2.
+     */
     RequestSpecification api();
 
     /** {@code GET /api/status}, which must answer 200 with JSON. */
@@ -95,13 +128,36 @@ public interface TckContext {
     /** Publishes one text event and returns its id; fails unless the answer is 202. */
     long publish(String event, String body) throws IOException;
 
+    /**
+     * A request without a body and its whole answer: through REST Assured over HTTP/1.1, on a stream of the kit's one
+     * connection over HTTP/2.
+     */
+    RawResponse request(String method, String target, String... headerLines) throws IOException;
+
     // ---- streams
 
-    /** A raw connection to the server. */
+    /**
+     * A raw HTTP/1.1 connection to the server, for the checks about the wire itself. Over TLS it offers only
+     * {@code http/1.1} by ALPN, so in a run over HTTP/2 it is HTTP/1.1 over TLS beside the kit's HTTP/2 connection.
+     */
     RawHttp connect() throws IOException;
 
-    /** {@code GET target} on a raw socket, head read; the frames are the caller's to read. */
+    /**
+     * {@link #connect()} with SO_RCVBUF set before connecting: it bounds the TCP window the server may fill.
+     */
+    RawHttp connect(int receiveBufferBytes) throws IOException;
+
+    /** The same to another server: a process a check started (with {@link #withExtraSettings}). */
+    RawHttp connect(URI server) throws IOException;
+
+    /**
+     * {@code GET target}, head read; the frames are the caller's to read. On a raw socket of its own over HTTP/1.1, on a
+     * stream of the kit's one connection over HTTP/2. Waits for room under MAX_STREAMS first.
+     */
     RawSseStream openStream(String target, String... headerLines) throws IOException;
+
+    /** {@link #openStream} without waiting for room: for the checks that fill MAX_STREAMS themselves. */
+    RawSseStream openStreamNow(String target, String... headerLines) throws IOException;
 
     /** A stream read by okhttp-sse, opened (200) before this returns. */
     EventStream events(String target, Map<String, String> headers) throws IOException;
@@ -128,6 +184,9 @@ public interface TckContext {
      */
     void awaitLastPresence(RawSseStream stream, int subscribers, Duration within) throws IOException;
 
-    /** A POST on a raw socket, with exactly these header lines (Content-Length is added). */
+    /**
+     * A POST with exactly these header lines (Content-Length is added): on a raw socket over HTTP/1.1, on a stream
+     * of the kit's one connection over HTTP/2.
+     */
     RawResponse post(String target, String contentType, byte[] body, String... headerLines) throws IOException;
 }
