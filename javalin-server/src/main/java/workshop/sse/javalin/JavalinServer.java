@@ -13,6 +13,7 @@ import workshop.sse.core.launch.Launcher;
 import workshop.sse.core.launch.Settings;
 import workshop.sse.javalin.hardening.AcceptForSseHandler;
 import workshop.sse.javalin.hardening.JettyHardening;
+import workshop.sse.javalin.hardening.RecycledRequest;
 
 /** The demo on Javalin: routes, cross-origin headers, errors as JSON, and the static page. */
 public final class JavalinServer implements Launcher.Running {
@@ -76,6 +77,9 @@ public final class JavalinServer implements Launcher.Running {
     private static void errors(JavalinConfig config) {
         config.routes.exception(ApiError.class, (error, ctx) -> refuse(ctx, error));
         config.routes.exception(Exception.class, (error, ctx) -> {
+            if (RecycledRequest.isGone(ctx)) {
+                return; // a stream's client left and Jetty already finished its request: see RecycledRequest
+            }
             // Jetty's own client errors (a body that ends early, a malformed chunk) keep their 4xx: not a failure
             if (error instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400
                     && http.getCode() < 500) {

@@ -4,8 +4,12 @@ import io.javalin.http.Context;
 import io.javalin.http.sse.SseHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.eclipse.jetty.ee10.servlet.ServletChannel;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Request;
 import workshop.sse.core.demo.SseDemo.Opening;
 import workshop.sse.core.demo.SseDemo;
 import workshop.sse.core.demo.StreamRequest;
@@ -41,15 +45,18 @@ final class SseEndpoints {
     private void answer(Context ctx, Opening opening) {
         switch (opening) {
             case Opening.Opened opened -> {
-                closeConnectionOnOverflow(ctx, opened.stream());
+                // However the response ends, the slot is freed: also when Jetty hears first that the client left
+                // (a reset HTTP/2 stream), or when the response fails before the pump has started.
+                Request.addCompletionListener(ServletContextRequest.getServletContextRequest(ctx.req()),
+                        failure -> opened.stream().end());
+                endOnOverflow(ctx, opened.stream());
                 // Jetty gives every response a 32 KiB buffer (direct memory) that it holds until the response ends:
                 // for a stream, that is for as long as the client stays. A stream's frames are written whole and
                 // flushed at once, so a small buffer does as well.
                 ctx.res().setBufferSize(STREAM_BUFFER_BYTES);
                 // Timeout 0: the stream lasts as long as the client stays and the demo keeps it open.
                 new SseHandler(0, client -> StreamPump.run(client, opened.stream(), demo)).handle(ctx);
-                if (!ctx.res().isCommitted()) {
-                    opened.stream().end(); // SseHandler declined (no text/event-stream in Accept): free the slot
+                if (!ctx.res().isCommitted()) { // SseHandler declined (no text/event-stream in Accept)
                     throw new IllegalStateException("SseHandler did not start the stream");
                 }
             }
@@ -64,12 +71,20 @@ final class SseEndpoints {
 
     /**
      * A client that stops reading leaves the stream's writer blocked in a write. When its outbox overflows, the
-     * connection is closed so that write fails now (not when Jetty's idle timeout ends it).
+     * stream is ended so that write fails now (not when Jetty's idle timeout ends it): over HTTP/1.1 by closing its
+     * connection; over HTTP/2 by resetting the stream alone, since its connection carries the page's other streams.
      */
-    private static void closeConnectionOnOverflow(Context ctx, SseStream stream) {
-        EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req())
-                .getConnectionMetaData().getConnection().getEndPoint();
-        stream.outbox().onOverflow(() -> Thread.startVirtualThread(endPoint::close));
+    private static void endOnOverflow(Context ctx, SseStream stream) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        Runnable end;
+        if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2) {
+            ServletChannel channel = request.getServletChannel();
+            end = () -> channel.abort(new EofException("the client stopped reading its stream"));
+        } else {
+            EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            end = endPoint::close;
+        }
+        stream.outbox().onOverflow(() -> Thread.startVirtualThread(end));
     }
 
     /** Committing now keeps Jetty from adding the Content-Length: 0 of an empty answer: a stream has none. */

@@ -1,10 +1,12 @@
 package workshop.sse.javalin.hardening;
 
 import io.javalin.config.JavalinConfig;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import workshop.sse.core.http.HeadRules;
 import workshop.sse.core.launch.Settings;
+import workshop.sse.javalin.Https;
 
 /**
  * What Javalin's Jetty needs beyond its defaults to meet the SPEC under load and against hostile clients: its
@@ -22,7 +24,9 @@ public final class JettyHardening {
         HeadTimeout headTimeout = new HeadTimeout();
         config.jetty.addConnector((server, http) -> {
             // Jetty's own factory, but for the status of two bad heads: see HeadErrorStatus.
-            ServerConnector connector = new ServerConnector(server, new HeadErrorStatus(http));
+            HttpConnectionFactory http1 = new HeadErrorStatus(http);
+            ServerConnector connector = settings.tls() == null ? new ServerConnector(server, http1)
+                    : new ServerConnector(server, Https.factories(settings.tls(), http, http1));
             connector.setHost(settings.host());
             connector.setPort(settings.port());
             // A deep accept queue: with the JDK's default of 50, a burst of reconnecting clients (after
