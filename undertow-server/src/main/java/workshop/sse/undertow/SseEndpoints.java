@@ -43,6 +43,8 @@ final class SseEndpoints {
             case Opening.Opened opened -> {
                 SseStream stream = opened.stream();
                 // However the response ends (even before the handler hands over a connection), the slot is freed.
+                // Over HTTP/2 this is how a vanished client is heard at all: a reset stream or a dropped connection
+                // completes the exchange, but the SSE connection's close tasks never fire (Undertow 2.4.4).
                 exchange.addExchangeCompleteListener((done, next) -> {
                     stream.end();
                     next.proceed();

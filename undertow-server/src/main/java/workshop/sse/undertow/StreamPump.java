@@ -52,7 +52,8 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
     }
 
     private void begin(long retryMs) {
-        // Close tasks do not fire for every vanished client; failed sends and heartbeats catch the rest.
+        // Close tasks do not fire for every vanished client (never over HTTP/2): failed sends and heartbeats, and
+        // the exchange's end (SseEndpoints), catch the rest.
         connection.addCloseTask(closed -> onIoThread(this::finish));
         outbox.onWakeUp(this::wakeUp);
         // A client that stops reading leaves a send in flight; when its outbox overflows, close the connection now.
@@ -102,7 +103,11 @@ final class StreamPump implements ServerSentEventConnection.EventCallback {
 
     @Override
     public void done(ServerSentEventConnection connection, String data, String event, String id) {
-        sentOne(); // the retry: frame, or the event in flight
+        // The retry: frame, or the event in flight, reached the socket. Undertow calls this from inside its write
+        // listener, which goes on using the connection's buffer afterwards: closing the connection here (the next
+        // message may be the end) would null that buffer under it (a NullPointerException in Undertow's
+        // SseWriteListener, logged on every reset HTTP/2 stream). So the pump goes on in a task of its own.
+        onIoThread(this::sentOne);
     }
 
     private void sentOne() {

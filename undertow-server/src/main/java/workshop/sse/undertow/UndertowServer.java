@@ -41,7 +41,8 @@ public final class UndertowServer implements Launcher.Running, HttpHandler {
 
     public static UndertowServer start(Settings settings) {
         UndertowServer server = new UndertowServer(new SseDemo("undertow", STACK, settings));
-        server.hardening.start(settings.host(), settings.port(), server);
+        server.hardening.start(settings.host(), settings.port(),
+                settings.tls() == null ? null : settings.tls().sslContext(), server);
         return server;
     }
 

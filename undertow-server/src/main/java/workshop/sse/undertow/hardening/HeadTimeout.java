@@ -2,8 +2,11 @@ package workshop.sse.undertow.hardening;
 
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http2.Http2ServerConnection;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,9 +29,17 @@ final class HeadTimeout implements AutoCloseable {
             new HeadDeadlines<>(this::expire, StreamConnection::isOpen);
     /** Connections with a request under way, so that a head completing as its deadline passes gets no 408. */
     private final Set<StreamConnection> handling = ConcurrentHashMap.newKeySet();
+    /**
+     * TLS connections handed to HTTP/2 that have not sent a request yet, by the client's address. An HTTP/2
+     * exchange names no connection of XNIO's, but its peer address is the connection's, unique among open ones.
+     */
+    private final Map<SocketAddress, StreamConnection> http2BeforeFirstRequest = new ConcurrentHashMap<>();
 
     HeadTimeout() {
-        deadlines.alsoOnEverySweep(() -> handling.removeIf(connection -> !connection.isOpen()));
+        deadlines.alsoOnEverySweep(() -> {
+            handling.removeIf(connection -> !connection.isOpen());
+            http2BeforeFirstRequest.values().removeIf(connection -> !connection.isOpen());
+        });
     }
 
     /** From the listener: the connection is accepted, and its clock starts. */
@@ -36,10 +47,24 @@ final class HeadTimeout implements AutoCloseable {
         deadlines.opened(connection, connection, System.nanoTime());
     }
 
+    /**
+     * From the listener: ALPN chose HTTP/2. Its clock runs on until its first request; from then on Undertow's
+     * HTTP/2 idle timeout ({@code NO_REQUEST_TIMEOUT}, see {@link Http2OverTls}) closes it once no stream is open.
+     * Undertow's own timer cannot do the first part: it starts only when a stream ends.
+     */
+    void http2(StreamConnection connection) {
+        http2BeforeFirstRequest.put(connection.getPeerAddress(), connection);
+    }
+
     /** The outermost handler: Undertow calls it once a head is complete. */
     HttpHandler wrap(HttpHandler next) {
         return exchange -> {
-            if (exchange.getConnection() instanceof AbstractServerConnection server) {
+            if (exchange.getConnection() instanceof Http2ServerConnection http2) {
+                StreamConnection connection = http2BeforeFirstRequest.remove(http2.getPeerAddress());
+                if (connection != null) {
+                    deadlines.forget(connection); // a request came: Undertow watches it from here
+                }
+            } else if (exchange.getConnection() instanceof AbstractServerConnection server) {
                 StreamConnection connection = server.getChannel();
                 handling.add(connection);
                 deadlines.headComplete(connection);
@@ -54,11 +79,16 @@ final class HeadTimeout implements AutoCloseable {
         };
     }
 
-    /** From the sweep: the 408 is written on the connection's IO thread, the thread that reads its heads. */
+    /**
+     * From the sweep: the 408 is written on the connection's IO thread, the thread that reads its heads. An HTTP/2
+     * connection that sent no request is closed without one (an HTTP/1.1 answer means nothing there).
+     */
     private void expire(StreamConnection connection) {
         try {
             connection.getIoThread().execute(() -> {
-                if (!handling.contains(connection)) { // the head did not complete since the sweep looked
+                if (http2BeforeFirstRequest.remove(connection.getPeerAddress(), connection)) {
+                    IoUtils.safeClose(connection);
+                } else if (!handling.contains(connection)) { // the head did not complete since the sweep looked
                     answerAndClose(connection);
                 }
             });

@@ -5,9 +5,11 @@ import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.server.protocol.http2.Http2ServerConnection;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
 import java.io.IOException;
+import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -34,8 +36,11 @@ public final class UndertowHardening implements AutoCloseable {
     private final HeadTimeout heads = new HeadTimeout();
     private Listener listener;
 
-    /** Starts Undertow on {@code host:port} with {@code app} behind the hardening's handlers. */
-    public void start(String host, int port, HttpHandler app) {
+    /**
+     * Starts Undertow on {@code host:port} with {@code app} behind the hardening's handlers: HTTP/1.1, or with
+     * {@code tls} HTTPS with HTTP/2 by ALPN and HTTP/1.1 as the fallback.
+     */
+    public void start(String host, int port, SSLContext tls, HttpHandler app) {
         OptionMap options = OptionMap.builder()
                 // Undertow refuses a head past this with 400; HeadTooLarge answers 431 from 8 KiB on.
                 .set(UndertowOptions.MAX_HEADER_SIZE, HeadTooLarge.PARSER_LIMIT)
@@ -54,10 +59,10 @@ public final class UndertowHardening implements AutoCloseable {
                 .getMap();
         HttpHandler root = heads.wrap(SentVersion.wrap(HeadTooLarge.wrap(nextRequestOnIoThread(refuseUnspokenVersions(app)))));
         try {
-            listener = Listener.start(host, port, options, root, connection -> {
+            listener = Listener.start(host, port, tls, options, root, connection -> {
                 SentVersion.install(connection);
                 heads.opened(connection);
-            });
+            }, heads::http2);
         } catch (RuntimeException e) { // the port is taken, say
             heads.close();
             throw e;
@@ -102,6 +107,9 @@ public final class UndertowHardening implements AutoCloseable {
      * HTTP/0.9 in kind, and its parser takes HTTP/3.0 for HTTP/1.1: the version is checked as it was sent.
      */
     private static void checkVersion(HttpServerExchange exchange) {
+        if (exchange.getConnection() instanceof Http2ServerConnection) {
+            return; // HTTP/2, which only ALPN over TLS leads to
+        }
         String version = SentVersion.of(exchange);
         if (!version.startsWith("HTTP/1.")) {
             exchange.setProtocol(Protocols.HTTP_1_1);
