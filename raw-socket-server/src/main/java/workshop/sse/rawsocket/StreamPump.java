@@ -21,11 +21,16 @@ final class StreamPump {
     private StreamPump() {
     }
 
-    /** Writes the stream until it ends, however it ends; the caller closes the socket afterwards. */
-    static void run(Socket socket, Map<String, String> headers, SseStream stream, SseDemo demo) {
+    /**
+     * Writes the stream until it ends, however it ends; the caller closes the socket afterwards.
+     *
+     * @param tcp the TCP socket under {@code socket} (the same socket, without TLS)
+     */
+    static void run(Socket socket, Socket tcp, Map<String, String> headers, SseStream stream, SseDemo demo) {
         // A client that stops reading leaves this thread blocked in a write that no timeout ends. When its outbox
-        // overflows, closing the socket makes that write fail now, and the stream ends.
-        stream.outbox().onOverflow(() -> Connection.closeQuietly(socket));
+        // overflows, closing the socket makes that write fail now, and the stream ends. The TCP socket, under TLS:
+        // closing a TLS socket first writes a close_notify, which waits for the blocked write to finish, i.e. forever.
+        stream.outbox().onOverflow(() -> Connection.closeQuietly(tcp));
         try {
             OutputStream out = socket.getOutputStream();
             // headers and retry: in one write, at once, so EventSource opens before any event

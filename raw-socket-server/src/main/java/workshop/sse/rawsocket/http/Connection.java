@@ -30,14 +30,21 @@ public final class Connection {
 
     private final Socket socket;
     private final Handler handler;
+    private final HeadWatch watch;
     private final DeadlineInput raw;
     private final InputStream in;
     private final OutputStream out;
     private Answer.Stream stream; // the answer that takes the socket over, once there is one
 
     public Connection(Socket socket, Handler handler) throws IOException {
+        this(socket, handler, HeadWatch.NONE);
+    }
+
+    /** With a clock of heads besides the reads' own deadline: over TLS, one read may wait many times. */
+    public Connection(Socket socket, Handler handler, HeadWatch watch) throws IOException {
         this.socket = socket;
         this.handler = handler;
+        this.watch = watch;
         this.raw = new DeadlineInput(socket);
         // Small buffers: every connection allocates them, thousands at a time when clients reconnect together, and
         // most requests and answers are a few hundred bytes (a larger write goes past the buffer, straight out).
@@ -74,12 +81,15 @@ public final class Connection {
             request = HttpRequest.read(in);
         } catch (SocketTimeoutException e) {
             // slowloris: whether silent or dripping a byte at a time, the head had its 15 s
+            watch.headDone();
             refuse(408, "The request head did not arrive in time.");
             return false;
         } catch (HttpRequest.BadHead e) {
+            watch.headDone();
             refuse(e.status, e.getMessage());
             return false;
         }
+        watch.headDone();
         if (request == null) {
             return false; // closed cleanly between requests
         }
@@ -110,7 +120,9 @@ public final class Connection {
             case Answer.Plain plain -> {
                 boolean keepAlive = request.wantsKeepAlive() && request.body().discardIfAtMost(DISCARDABLE_BODY);
                 HttpResponse.send(out, plain.status(), plain.headers(), plain.body(), request.isHead(), keepAlive);
-                if (!keepAlive) {
+                if (keepAlive) {
+                    watch.awaitingHead();
+                } else {
                     lingeringClose();
                 }
                 return keepAlive;

@@ -492,7 +492,16 @@ enum Fault {
                     ? Response.json(400, "Bad Request", "{\"error\":\"Nothing may follow a stream request.\"}")
                     : null;
         }
-    };
+    },
+
+    // ---- 12 HTTPS (the raw server speaks no HTTP/2): FaultyLauncher breaks 12.1 and 12.2, FaultyTlsFront 12.3, 12.7
+
+    TLS_HALF_PAIR_STARTS_PLAIN("12.1", "given TLS_CERT without TLS_KEY (or the other way round), drops both and starts"
+            + " over plain HTTP"),
+    READY_LINE_NAMES_ANOTHER_CERTIFICATE("12.2", "names in its ready line the fingerprint of a certificate it made but"
+            + " does not present"),
+    REFUSES_CLIENTS_WITHOUT_ALPN("12.3", "closes a TLS connection whose client offered no ALPN"),
+    NO_TLS_HANDSHAKE_DEADLINE("12.7", "waits as long as it takes for a TLS handshake to complete");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -514,9 +523,14 @@ enum Fault {
         return what;
     }
 
-    /** Section 1 (and 11.1, REDIS_URL at start) is about starting and stopping: the launcher breaks it. */
+    /** Section 1 (and 11.1, REDIS_URL at start, 12.1 and 12.2, TLS at start) is about starting: the launcher breaks it. */
     boolean breaksTheLauncher() {
-        return rules.stream().allMatch(rule -> rule.startsWith("1.") || rule.equals("11.1"));
+        return rules.stream().allMatch(rule -> rule.startsWith("1.") || List.of("11.1", "12.1", "12.2").contains(rule));
+    }
+
+    /** The TLS connection itself (12.3, 12.7): a {@link FaultyTlsFront} breaks it, before the plain server. */
+    boolean breaksTheTlsFront() {
+        return rules.stream().anyMatch(rule -> rule.equals("12.3") || rule.equals("12.7"));
     }
 
     /** "3.3 NO_RETRY_FRAME: leaves out ...": the rules first, as in the kit's checks. */

@@ -3,11 +3,14 @@ package workshop.sse.rawsocket.selftest;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 import workshop.sse.core.launch.Launcher;
+import workshop.sse.core.launch.ServerCertificate;
 import workshop.sse.core.launch.Settings;
 import workshop.sse.rawsocket.Main;
 import workshop.sse.rawsocket.RawSocketServer;
@@ -53,8 +56,37 @@ public final class FaultyLauncher {
             }
             case IGNORES_REDIS_URL -> Launcher.run("raw-socket", flags, settings -> RawSocketServer.start(new Settings(
                     settings.host(), settings.port(), settings.retryMs(), settings.heartbeatMs(), settings.historySize(),
-                    settings.maxStreams(), settings.allowedOrigins(), null)));
+                    settings.maxStreams(), settings.allowedOrigins(), null, settings.tls())));
+            case TLS_HALF_PAIR_STARTS_PLAIN -> {
+                Map<String, String> environment = new HashMap<>(System.getenv());
+                if (environment.containsKey("TLS_CERT") == environment.containsKey("TLS_KEY")) {
+                    Main.main(flags);
+                    return;
+                }
+                environment.remove("TLS_CERT");
+                environment.remove("TLS_KEY");
+                startWith(Settings.fromCommandLine(flags, environment));
+            }
+            case READY_LINE_NAMES_ANOTHER_CERTIFICATE -> {
+                String another = ServerCertificate.selfSigned().sha256Fingerprint();
+                System.setOut(changingLines(line -> line.replaceFirst("SHA-256 [0-9A-F:]+", "SHA-256 " + another)));
+                Main.main(flags);
+            }
             default -> throw new IllegalArgumentException(fault + " is not a fault of the launcher");
+        }
+    }
+
+    /** The server with these settings (none of them bad), its ready line, then running until it is killed. */
+    private static void startWith(Settings settings) {
+        RawSocketServer server = RawSocketServer.start(settings);
+        System.out.println("raw-socket ready: open " + settings.urlFor(server.port()) + "  (Ctrl-C stops it)");
+        System.out.flush();
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException ignored) {
+                // until killed
+            }
         }
     }
 

@@ -14,7 +14,8 @@ import workshop.sse.tck.SseServerTck;
 
 /**
  * The kit against the real raw-socket server behind a {@link FaultProxy} with the fault of the current {@link Run}
- * (or none). The "running:" checks start {@link FaultyLauncher} for a fault of section 1, the plain Main otherwise.
+ * (or none), or behind a {@link FaultyTlsFront} for a fault of the TLS connection. The "running:" checks start {@link
+ * FaultyLauncher} for a fault of section 1 (and of TLS at start), the plain Main otherwise.
  * Not a test of its own: {@link KitCatchesEveryFaultTest} runs it.
  */
 class FaultyRawSocketTck extends SseServerTck {
@@ -39,6 +40,19 @@ class FaultyRawSocketTck extends SseServerTck {
         run = Objects.requireNonNull(RUN.get(), "no run set: KitCatchesEveryFaultTest runs this kit");
         Fault fault = run.fault() == null || run.fault().breaksTheLauncher() ? null : run.fault();
         RawSocketServer server = RawSocketServer.start(Settings.fromEnv(settings));
+        if (fault != null && fault.breaksTheTlsFront()) {
+            FaultyTlsFront front;
+            try {
+                front = FaultyTlsFront.start(server.port(), fault);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return ServerUnderTest.of(front.baseUri(), () -> {
+                front.close();
+                server.close();
+            });
+        }
         FaultProxy proxy;
         try {
             proxy = FaultProxy.start(server.port(), fault, run.proxyErrors()::add);

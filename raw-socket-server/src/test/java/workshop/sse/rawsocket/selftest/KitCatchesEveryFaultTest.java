@@ -111,6 +111,9 @@ class KitCatchesEveryFaultTest {
         }
         // One instance cannot break the rules of several: scale-out-tests' KitCatchesABrokenClusterTest breaks those.
         rules.removeIf(rule -> rule.startsWith("11.") && !rule.equals("11.1"));
+        // The raw server speaks no HTTP/2 (its README says why), so it cannot break the rules of HTTP/2 alone; each of
+        // their checks was proved to fail once against a framework stack broken by hand.
+        rules.removeAll(List.of("12.4", "12.5", "12.6", "12.8", "12.9"));
         assertTrue(rules.size() > 40, () -> "the kit's checks cite only " + rules);
         return rules;
     }
