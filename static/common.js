@@ -211,3 +211,64 @@ function sseLine(line) {
   const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
   return { kind: ['retry', 'id', 'event', 'data'].includes(field) ? field : 'other', value };
 }
+
+// ---------------------------------------------------------------------------
+// Which protocol a server speaks to this page (h2, http/1.1), from the Resource Timing API.
+//
+// Every request the page makes gets a PerformanceResourceTiming entry whose nextHopProtocol names the protocol
+// of the connection it used, but only once its response has ended: an EventSource (or a streamed fetch) that is
+// still open has no entry yet. So a stream's protocol is read from the newest entry of another request to the
+// same server, usually the page's /api/status: all of a page's connections to one host and port speak the same
+// protocol, and over HTTP/2 they are one connection. From another origin the entry's nextHopProtocol is empty
+// unless the server allows it with a Timing-Allow-Origin header.
+
+const newestEntryByOrigin = new Map(); // origin -> { protocol, url } of the newest resource entry
+
+function noteEntry(entry) {
+  let origin;
+  try { origin = new URL(entry.name).origin; } catch { return; }
+  const known = newestEntryByOrigin.get(origin);
+  // An empty nextHopProtocol (hidden cross-origin, or served from the cache) does not replace a known one.
+  if (!entry.nextHopProtocol && known && known.protocol) return;
+  newestEntryByOrigin.set(origin, { protocol: entry.nextHopProtocol, url: entry.name });
+}
+
+// The observer sees every entry, also once the page's entry buffer (250 by default) is full.
+if (typeof PerformanceObserver === 'function'
+    && (PerformanceObserver.supportedEntryTypes || []).includes('resource')) {
+  new PerformanceObserver((list) => list.getEntries().forEach(noteEntry)).observe({ type: 'resource', buffered: true });
+}
+
+const PROTOCOL_NAMES = { h2: 'HTTP/2', 'http/1.1': 'HTTP/1.1', h3: 'HTTP/3' };
+
+// The protocol to the server at `base` ('' is this page's own): { protocol: 'h2' | 'http/1.1' | '' , why }.
+// `why` says where the figure comes from, for a tooltip.
+function protocolTo(base) {
+  const origin = new URL(base || '/', location.href).origin;
+  const entry = newestEntryByOrigin.get(origin);
+  if (!entry) return { protocol: '', why: `no request to ${origin} has ended yet, so the page cannot tell` };
+  const path = entry.url.startsWith(origin) ? entry.url.slice(origin.length) : entry.url;
+  if (!entry.protocol) {
+    return { protocol: '', why: `the server does not allow ${location.origin} to read its timing `
+      + `(no Timing-Allow-Origin header on ${path}), so the page cannot tell` };
+  }
+  return { protocol: entry.protocol, why: `nextHopProtocol of ${path}, the newest request to ${origin} that ended `
+    + '(an open stream has no Resource Timing entry until its response ends)' };
+}
+
+// A protocol as a word to show: "h2 (HTTP/2)", "http/1.1", or "–" while unknown.
+function protocolLabel(protocol) {
+  if (!protocol) return '–';
+  const name = PROTOCOL_NAMES[protocol];
+  return name && name.toLowerCase() !== protocol ? `${protocol} (${name})` : protocol;
+}
+
+// Show a stream's protocol in `el`: the server's protocol while the stream is OPEN, `idle` otherwise (a stream that
+// waits for a connection has none yet). data-protocol holds the bare token, title says where it comes from.
+function showProtocol(el, base, open, idle = '–') {
+  const { protocol, why } = open ? protocolTo(base) : { protocol: '', why: 'not open: no connection yet' };
+  const text = open ? protocolLabel(protocol) : idle;
+  if (el.textContent !== text) el.textContent = text;
+  if (el.dataset.protocol !== protocol) el.dataset.protocol = protocol;
+  if (el.title !== why) el.title = why;
+}

@@ -3,7 +3,8 @@
 // counter EventSource, opened cross-origin. Helpers (watchedStream, eventItem, ...) are in common.js.
 
 const MAX_COLUMNS = 4;
-const DEFAULT_PORTS = [8080, 8081, 8082, 8083];
+// ./serve all's ports: 8080-8083 over http, 8443-8446 over https (--tls).
+const SERVE_ALL_FIRST_PORT = { 'http:': 8080, 'https:': 8443 };
 
 // The names every column's broadcast EventSource listens for: 'message', the names the
 // workshop page offers, and every name published from the form below.
@@ -20,7 +21,8 @@ function normalizeBase(text) {
   return base.replace(/\/+$/, '');
 }
 
-// ?servers=<url>,<url>,... (1 to 4), else http://<this host>:8080 ... :8083.
+// ?servers=<url>,<url>,... (1 to 4), else this page's scheme and host on ./serve all's four ports (8080 ... 8083
+// over http, 8443 ... 8446 over https), or, when the page's own port is not one of them, on its port and the next three.
 function initialBases() {
   let list = new URLSearchParams(location.search).get('servers') || '';
   if (!list.includes(',') && /%2C/i.test(list)) {
@@ -28,8 +30,12 @@ function initialBases() {
   }
   const bases = list.split(',').map(normalizeBase).filter(Boolean).slice(0, MAX_COLUMNS);
   if (bases.length) return bases;
+  const scheme = location.protocol === 'https:' ? 'https:' : 'http:'; // a page opened as a file: http
   const host = location.hostname || 'localhost';
-  return DEFAULT_PORTS.map((port) => `http://${host}:${port}`);
+  const own = Number(location.port) || (scheme === 'https:' ? 443 : 80);
+  let first = SERVE_ALL_FIRST_PORT[scheme];
+  if (location.host && (own < first || own > first + 3)) first = own;
+  return [0, 1, 2, 3].map((i) => `${scheme}//${host}:${first + i}`);
 }
 
 const columns = initialBases().map(makeColumn);
@@ -200,4 +206,9 @@ window.addEventListener('pageshow', (e) => {
 });
 
 // Every 250 ms: the live readyState of every stream (EventSource has no "state changed" event).
-setInterval(() => columns.forEach((col) => { col.broadcast.poll(); col.counter.poll(); }), 250);
+// And the protocol each column's server speaks to this page (see protocolTo() in common.js).
+setInterval(() => columns.forEach((col) => {
+  col.broadcast.poll();
+  col.counter.poll();
+  showProtocol(col.el.querySelector('.protocol'), col.base, col.broadcast.isOpen() || col.counter.isOpen());
+}), 250);

@@ -3,6 +3,7 @@
 //   1. which server is this          4. publish and "drop all connections"
 //   2. a watched EventSource         5. the wire view (the broadcast stream read with fetch)
 //   3. the counter and the broadcast 6. the connection-limit lab
+//   and, every 250 ms, each stream's readyState and protocol (protocolTo() in common.js)
 // Helpers ($, span, logLine, eventItem, showState, ...) are in common.js.
 
 // ---------------------------------------------------------------------------
@@ -169,6 +170,7 @@ const wire = {
   lastId: '',         // the last event id: set when a frame that had an id: line ends
   idBuffer: '',       // the id: line seen in the frame being read
   reconnecting: false,
+  headers: null,      // the headers of the last request, for the request shown
 };
 
 function setWireState(state) {
@@ -199,8 +201,8 @@ async function wireConnect() {
   wire.controller = controller;
   const headers = { Accept: 'text/event-stream' };
   if (wire.lastId) headers['Last-Event-ID'] = wire.lastId;
-  $('wire-request').textContent = 'GET /api/broadcast HTTP/1.1\n'
-    + Object.entries(headers).map(([k, v]) => k + ': ' + v).join('\n');
+  wire.headers = headers;
+  showWireRequest();
   setWireState('connecting');
   const again = wire.reconnecting;
   wire.reconnecting = false;
@@ -245,6 +247,19 @@ async function wireConnect() {
   }
   setWireState('ended');
   wireRetry();
+}
+
+// The request as the browser sends it: an HTTP/1.1 request line and headers, or over HTTP/2 a HEADERS frame,
+// its request line as pseudo-headers and every name in lower case. (Shown again once the protocol is known.)
+function showWireRequest() {
+  if (!wire.headers) return;
+  const h2 = protocolTo('').protocol === 'h2';
+  const lines = h2
+    ? [':method: GET', ':scheme: ' + location.protocol.slice(0, -1), ':authority: ' + location.host, ':path: /api/broadcast']
+    : ['GET /api/broadcast HTTP/1.1', 'Host: ' + location.host];
+  Object.entries(wire.headers).forEach(([k, v]) => lines.push((h2 ? k.toLowerCase() : k) + ': ' + v));
+  const text = lines.join('\n');
+  if ($('wire-request').textContent !== text) $('wire-request').textContent = text;
 }
 
 // fetch does not reconnect by itself: wait the last retry: value, then ask again with Last-Event-ID.
@@ -304,7 +319,8 @@ function labOpen() {
     const entry = { source: new EventSource(LAB_URL), li: document.createElement('li') };
     entry.stateEl = span('', 'state');
     entry.countEl = span('count –', 'count');
-    entry.li.append(span('lab stream ' + i, 'n'), entry.stateEl, entry.countEl);
+    entry.protocolEl = span('–', 'protocol');
+    entry.li.append(span('lab stream ' + i, 'n'), entry.stateEl, entry.countEl, entry.protocolEl);
     entry.source.addEventListener('tick', (e) => {
       const tick = parseJson(e.data);
       entry.countEl.textContent = 'count ' + (tick ? tick.count : '?');
@@ -323,7 +339,25 @@ function labClose() {
 $('lab-open').addEventListener('click', labOpen);
 $('lab-close').addEventListener('click', labClose);
 
-// How many of the six connections the page's own streams hold right now.
+// The protocol, live: what the attendee will see when the lab streams open.
+function labProtocol() {
+  const { protocol, why } = protocolTo('');
+  let text;
+  if (protocol === 'h2') {
+    text = 'This page speaks h2 (HTTP/2) to the server: every stream shares one connection, so all lab streams open at once.';
+  } else if (protocol) {
+    text = `This page speaks ${protocolLabel(protocol)} to the server: at most six connections, so lab streams wait`
+      + (location.protocol === 'https:' ? ' (this server offers no HTTP/2 over TLS).' : ' (HTTP/2 needs https).');
+  } else {
+    text = 'The protocol is not known yet.';
+  }
+  const el = $('lab-protocol');
+  if (el.textContent !== text) el.textContent = text;
+  if (el.title !== why) el.title = why;
+  el.dataset.protocol = protocol;
+}
+
+// How many of the six connections the page's own streams hold right now (over HTTP/1.1).
 function labNote() {
   const held = [];
   if (counter.isOpen()) held.push('counter');
@@ -331,10 +365,16 @@ function labNote() {
   if (wire.state === 'reading') held.push('wire view');
   const k = held.length;
   const free = BROWSER_LIMIT - k;
-  let text = `The page holds ${k} connection${k === 1 ? '' : 's'} right now`
-    + (k ? ` (${held.join(', ')})` : '') + ', so ';
-  if (free === 0) text += 'every lab stream will wait.';
-  else text += `lab stream${free === 1 ? ' 1' : 's 1–' + free} can open and lab stream ${free + 1} and later will wait.`;
+  let text;
+  if (protocolTo('').protocol === 'h2') {
+    text = `The page has ${k} stream${k === 1 ? '' : 's'} open right now` + (k ? ` (${held.join(', ')})` : '')
+      + ', all on its one HTTP/2 connection: no lab stream waits.';
+  } else {
+    text = `The page holds ${k} connection${k === 1 ? '' : 's'} right now`
+      + (k ? ` (${held.join(', ')})` : '') + ', so ';
+    if (free === 0) text += 'every lab stream will wait.';
+    else text += `lab stream${free === 1 ? ' 1' : 's 1–' + free} can open and lab stream ${free + 1} and later will wait.`;
+  }
   const note = $('lab-note');
   if (note.textContent !== text) note.textContent = text;
   note.dataset.pageConnections = k;
@@ -367,16 +407,23 @@ window.addEventListener('pageshow', (e) => {
 });
 
 // ---------------------------------------------------------------------------
-// Every 250 ms: the live readyState of every stream (EventSource has no "state changed" event).
+// Every 250 ms: the live readyState of every stream (EventSource has no "state changed" event), and its protocol.
 
 function poll() {
   counter.poll();
   broadcast.poll();
+  showProtocol($('protocol'), '', true);
+  showProtocol($('counter-protocol'), '', counter.isOpen());
+  showProtocol($('broadcast-protocol'), '', broadcast.isOpen());
+  showProtocol($('wire-protocol'), '', wire.state === 'reading');
+  showWireRequest();
   lab.forEach((entry) => {
     const state = stateOf(entry.source);
     showState(entry.stateEl, state);
     if (entry.li.dataset.state !== state) entry.li.dataset.state = state;
+    showProtocol(entry.protocolEl, '', state === 'OPEN', state === 'CONNECTING' ? 'waiting for a connection' : '–');
   });
+  labProtocol();
   labNote();
 }
 setInterval(poll, 250);

@@ -4,8 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -50,6 +54,23 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start() throws IOException {
+        return start(List.of());
+    }
+
+    /**
+     * A browser that also trusts the certificate whose public key is {@code trustedKey}, and only it, for this test:
+     * Chromium's {@code --ignore-certificate-errors-spki-list} takes the base64 SHA-256 of its SubjectPublicKeyInfo.
+     */
+    static Browser trusting(PublicKey trustedKey) throws IOException {
+        try {
+            byte[] spki = MessageDigest.getInstance("SHA-256").digest(trustedKey.getEncoded()); // X.509 SPKI DER
+            return start(List.of("--ignore-certificate-errors-spki-list=" + Base64.getEncoder().encodeToString(spki)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Browser start(List<String> moreArguments) throws IOException {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         String chromedriver = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
         Path profile = Files.createTempDirectory("sse-workshop-chromium");
@@ -60,7 +81,8 @@ final class Browser implements AutoCloseable {
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
                         "--disable-quic", "--no-first-run", "--user-data-dir=" + profile,
-                        "--window-size=" + DESKTOP.width + "," + DESKTOP.height);
+                        "--window-size=" + DESKTOP.width + "," + DESKTOP.height)
+                .addArguments(moreArguments);
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver)) // a given driver: Selenium Manager downloads nothing
