@@ -26,6 +26,10 @@ import sun.misc.Signal;
  *             [--out docs/bench]
  *     one server in memory, as one instance through Redis and as two sharing one Redis (a redis-server of its own),
  *     side by side; writes redis-SERVER.md
+ * bench http2 [--runs 3] [--servers floor,javalin,undertow,helidon,raw-socket] [--streams N --events N | --smoke true]
+ *             [--out docs/bench]
+ *     the same streams over HTTP/2 with TLS (few connections) and over HTTP/1.1 with TLS (one each), on every server
+ *     that offers HTTP/2 (the raw server: HTTP/1.1), with the floor, side by side; writes http2.md
  * bench readmes [--json static/bench/results.json]
  *     each server module's README section, again, from the last comparison's results.json
  * bench watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5] [--seconds 120] [--every 5]
@@ -51,6 +55,7 @@ public final class Bench {
             case "load" -> load(flags);
             case "compare" -> compare(flags);
             case "redis" -> redis(flags, String.join(" ", args));
+            case "http2" -> http2(flags, String.join(" ", args));
             case "readmes" -> readmes(flags);
             case "watch" -> watch(flags);
             case "floor" -> FloorServer.main(Arrays.copyOfRange(args, 1, args.length));
@@ -150,6 +155,19 @@ public final class Bench {
                 + report.markdown() + report.details();
     }
 
+    private static void http2(Map<String, String> flags, String arguments) throws Exception {
+        Path root = Path.of(flags.getOrDefault("--root", ".")).toAbsolutePath().normalize();
+        List<String> wanted = flags.containsKey("--servers") ? List.of(flags.get("--servers").split(",")) : List.of();
+        List<Comparison.Contestant> contestants = Http2Bench.contestants(root, wanted);
+        int runs = Integer.parseInt(flags.getOrDefault("--runs", "3"));
+        String markdown = Http2Bench.run(contestants, scaled(Profile.HTTP2, flags), runs,
+                root.resolve("bench/target/logs/http2"), "./benchmark " + arguments);
+        Path out = Http2Bench.write(root.resolve(flags.getOrDefault("--out", "docs/bench")), markdown);
+        System.out.println();
+        System.out.print(markdown.substring(0, markdown.indexOf("\n## Every run")));
+        System.out.println("\nwritten: " + out);
+    }
+
     private static void watch(Map<String, String> flags) throws Exception {
         Watch.Options options;
         try {
@@ -225,6 +243,8 @@ public final class Bench {
                                        [--readme FILE]
                        ./benchmark redis [--server javalin] [--runs N] [--profiles steady,burst] [--smoke true]
                                                             one server in memory, and one and two instances through Redis
+                       ./benchmark http2 [--runs N] [--servers floor,javalin,...] [--smoke true]
+                                                            the streams over HTTP/2 and HTTP/1.1 with TLS: http2.md
                        ./benchmark readmes                  the modules' READMEs again, from static/bench/results.json
                        ./benchmark watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5]
                                        [--seconds 120] [--every 5]

@@ -15,12 +15,18 @@ import java.util.Map;
 final class Comparison {
 
     /**
-     * A server to measure: its name in the tables, how to start it, the name it prints in its ready line, and how
-     * it is deployed: how many instances, sharing one redis-server of the bench's own ({@code REDIS_URL}) or not.
+     * A server to measure: its name in the tables, how to start it, the name it prints in its ready line, how it
+     * is deployed (how many instances, sharing one redis-server of the bench's own ({@code REDIS_URL}) or not), and
+     * how the streams reach it (over TLS, the server is started with {@code TLS=self-signed}).
      */
-    record Contestant(String name, String label, List<String> command, String server, int instances, boolean redis) {
+    record Contestant(String name, String label, List<String> command, String server, int instances, boolean redis,
+                      Transport transport) {
         Contestant(String name, String label, List<String> command) {
             this(name, label, command, name, 1, false);
+        }
+
+        Contestant(String name, String label, List<String> command, String server, int instances, boolean redis) {
+            this(name, label, command, server, instances, redis, Transport.BENCH_HTTP1);
         }
     }
 
@@ -70,6 +76,27 @@ final class Comparison {
                 new Contestant("redis-2", "2 instances, Redis", server.command(), server.server(), 2, true));
     }
 
+    /**
+     * {@code bench http2}'s contestants: the floor (cleartext HTTP/1.1, read by the same client), then each of
+     * {@code servers} over HTTP/2 with TLS when it offers HTTP/2, and over HTTP/1.1 with TLS.
+     */
+    static List<Contestant> overTls(List<Contestant> servers) {
+        List<Contestant> all = new ArrayList<>();
+        for (Contestant server : servers) {
+            if (server.name().equals("floor")) {
+                all.add(new Contestant("floor", "floor", server.command(), "floor", 1, false, Transport.HTTP1));
+                continue;
+            }
+            if (!server.name().equals("raw-socket")) { // HTTP/1.1 only: its README says why
+                all.add(new Contestant(server.name() + "-h2", server.label() + " h2", server.command(),
+                        server.server(), 1, false, Transport.HTTP2_TLS));
+            }
+            all.add(new Contestant(server.name() + "-h1", server.label() + " HTTP/1.1", server.command(),
+                    server.server(), 1, false, Transport.HTTP1_TLS));
+        }
+        return all;
+    }
+
     Map<Profile, Map<String, List<Run>>> run() throws IOException, InterruptedException {
         for (Profile profile : profiles) {
             Map<String, List<Run>> byServer = new LinkedHashMap<>();
@@ -108,7 +135,7 @@ final class Comparison {
         Profiler.Heap[] heap = new Profiler.Heap[1];
         LoadRun.Result result;
         try {
-            Map<String, String> settings = Map.of();
+            Map<String, String> settings = contestant.transport().tls ? Map.of("TLS", "self-signed") : Map.of();
             if (contestant.redis()) {
                 redis = ServerProcess.redis(log.resolveSibling(log.getFileName() + ".redis"));
                 settings = Map.of("REDIS_URL", "redis://127.0.0.1:" + redis.port());
@@ -124,7 +151,7 @@ final class Comparison {
             }
             result = new LoadRun("127.0.0.1", instances.stream().map(ServerProcess::port).toList(),
                     instances.stream().map(ServerProcess::probe).toList(),
-                    redis == null ? null : redis.probe()).run(profile, () -> {
+                    redis == null ? null : redis.probe(), contestant.transport()).run(profile, () -> {
                 try {
                     if (profile.publishing() == Profile.Publishing.NONE && instances.size() == 1) {
                         heap[0] = Profiler.heap(pid, profile.streams()); // after every figure is read: a full GC

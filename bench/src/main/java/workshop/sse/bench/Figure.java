@@ -5,6 +5,7 @@ enum Figure {
     STREAMS("streams", "streams asked for", "", 0, Better.NEITHER),
     ESTABLISHED("established", "established", "", 0, Better.HIGHER),
     FAILED("failed", "failed", "", 0, Better.LOWER),
+    CONNECTIONS("connections", "connections", "", 0, Better.NEITHER),
     DROPPED("dropped", "dropped", "", 0, Better.LOWER),
     OPEN_SECONDS("openSeconds", "time to open", "s", 1, Better.LOWER),
     CONNECT_P50_MS("connectP50Ms", "connect p50", "ms", 1, Better.LOWER),

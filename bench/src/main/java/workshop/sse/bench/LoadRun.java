@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -16,6 +17,8 @@ import org.HdrHistogram.Histogram;
  * bounded in time: a run ends by itself within its plan plus {@link #GRACE_MS}. The server may be a cluster: the
  * streams are then spread over its instances and every event is published to the first, so the others deliver
  * what crossed the cluster's Redis; their memory and CPU are added up, and Redis's CPU is read when it is known.
+ * The streams go over the run's {@link Transport}: the bench's own cleartext selector, or Jetty's client (over TLS,
+ * HTTP/2 too; the publisher then posts over TLS).
  */
 final class LoadRun {
 
@@ -29,6 +32,8 @@ final class LoadRun {
 
     static final long GRACE_MS = 10_000;
     static final int MAX_HANDSHAKES = 512;
+    /** Fewer over TLS: a few hundred handshakes at once on two cores all outlast their timeout, and none completes. */
+    static final int MAX_TLS_HANDSHAKES = 64;
     static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     static final double BUSY_GENERATOR = 0.9;
 
@@ -37,12 +42,23 @@ final class LoadRun {
     private final int port;
     private final List<ProcessProbe> servers; // none when the server's processes are not known
     private final ProcessProbe redis; // null when there is none, or it is not known
+    private final Transport transport;
+    private final SSLContext tls; // the publisher's, over TLS; null otherwise
 
     LoadRun(String host, int port, ProcessProbe server) {
         this(host, List.of(port), server == null ? List.of() : List.of(server), null);
     }
 
     LoadRun(String host, List<Integer> ports, List<ProcessProbe> servers, ProcessProbe redis) {
+        this(host, ports, servers, redis, Transport.BENCH_HTTP1);
+    }
+
+    LoadRun(String host, List<Integer> ports, List<ProcessProbe> servers, ProcessProbe redis, Transport transport) {
+        if (transport.jetty() && ports.size() != 1) {
+            throw new IllegalArgumentException("Jetty's client loads one instance, not a cluster");
+        }
+        this.transport = transport;
+        this.tls = transport.tls ? LoopbackTls.context() : null;
         this.host = host;
         this.ports = List.copyOf(ports);
         this.port = ports.get(0);
@@ -65,13 +81,15 @@ final class LoadRun {
             figures.put(Figure.RSS_BEFORE_MIB, rssBefore / 1024.0);
         }
 
-        try (Subscribers subscribers = new Subscribers(host, ports)) {
+        try (Streams subscribers = streams(profile)) {
             long openDeadlineMs = profile.streams() * 1000L / profile.openPerSecond() + 30_000;
-            subscribers.open(new Subscribers.Opening(profile.streams(), profile.openPerSecond(), MAX_HANDSHAKES,
+            subscribers.open(new Subscribers.Opening(profile.streams(), profile.openPerSecond(),
+                    transport.tls ? MAX_TLS_HANDSHAKES : MAX_HANDSHAKES,
                     HANDSHAKE_TIMEOUT_MS, openDeadlineMs));
             subscribers.awaitOpened();
             int established = subscribers.established();
             figures.put(Figure.ESTABLISHED, (double) established);
+            figures.put(Figure.CONNECTIONS, (double) subscribers.connections());
             figures.put(Figure.FAILED, (double) (profile.streams() - established));
             figures.put(Figure.OPEN_SECONDS, subscribers.openSeconds());
             figures.put(Figure.CONNECT_P50_MS, millis(subscribers.connectMicros(), 50));
@@ -97,7 +115,7 @@ final class LoadRun {
                 subscribers.stop();
                 subscribers.close(); // every client vanishes at once (reset), and the next event finds them gone:
                 Thread.sleep(profile.pauses().leaveMs() / 4); // noticing that, quietly, is part of the run
-                new Publisher(host, port).backToBack(1, System.nanoTime() + TimeUnit.SECONDS.toNanos(10), "gone");
+                new Publisher(host, port, tls).backToBack(1, System.nanoTime() + TimeUnit.SECONDS.toNanos(10), "gone");
                 Thread.sleep(profile.pauses().leaveMs());
                 stopServer.run();
             }
@@ -111,7 +129,18 @@ final class LoadRun {
         }
     }
 
-    private void publish(Profile profile, Subscribers subscribers, Map<Figure, Double> figures,
+    private Streams streams(Profile profile) throws IOException {
+        if (!transport.jetty()) {
+            return new Subscribers(host, ports);
+        }
+        try {
+            return new ClientStreams(host, port, transport, profile.streams());
+        } catch (Exception e) {
+            throw new IOException("Jetty's client did not start: " + e, e);
+        }
+    }
+
+    private void publish(Profile profile, Streams subscribers, Map<Figure, Double> figures,
                          Map<String, Integer> publishFailed, List<String> notes) throws InterruptedException {
         warmUp(profile);
         int streams = subscribers.established() - subscribers.droppedCount();
@@ -122,7 +151,7 @@ final class LoadRun {
         long readerCpu = subscribers.threadCpuNanos();
         long start = System.nanoTime();
 
-        Publisher publisher = new Publisher(host, port);
+        Publisher publisher = new Publisher(host, port, tls);
         long publishDeadline = start + TimeUnit.SECONDS.toNanos(
                 profile.publishing() == Profile.Publishing.OPEN_LOOP ? (long) profile.seconds() + 30 : 120);
         Publisher.Outcome outcome = profile.publishing() == Profile.Publishing.OPEN_LOOP
@@ -181,7 +210,7 @@ final class LoadRun {
      * a send time, so the subscribers do not count them; their deliveries are given time to finish.
      */
     private void warmUp(Profile profile) throws InterruptedException {
-        Publisher publisher = new Publisher(host, port);
+        Publisher publisher = new Publisher(host, port, tls);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         if (profile.publishing() == Profile.Publishing.OPEN_LOOP) {
             publisher.openLoop(profile.perSecond(), profile.pauses().warmUpSeconds(), deadline, "warm-up");

@@ -37,6 +37,17 @@ record Profile(String name, String title, int streams, int openPerSecond, Publis
 
     static final List<Profile> ALL = List.of(IDLE, STEADY, BURST);
 
+    /**
+     * {@code bench http2}'s profile, not the comparison's: the same streams over HTTP/2 (few connections) and over
+     * HTTP/1.1 (one connection each), both with TLS; memory and threads once they are open, then latency and CPU under
+     * a steady load, moderate so that TLS on a 2-core machine leaves the server, not the generator, the limit.
+     */
+    static final Profile HTTP2 = new Profile("http2", "2,000 streams × 5 events/s for 15 s, on schedule, over TLS",
+            2_000, 250, Publishing.OPEN_LOOP, 75, 5,
+            List.of(Figure.ESTABLISHED, Figure.CONNECTIONS, Figure.OPEN_SECONDS, Figure.CONNECT_P99_MS, Figure.RSS_PER_STREAM_KIB,
+                    Figure.THREADS, Figure.LOST, Figure.LATENCY_P50_MS, Figure.LATENCY_P99_MS, Figure.LATENCY_MAX_MS,
+                    Figure.CPU_PER_DELIVERY_US), Figure.LATENCY_P99_MS, Pauses.FULL);
+
     /** The same profile at another size, for trying things out. */
     Profile scaled(int streams, int events) {
         return new Profile(name, title + " (scaled to " + streams + " streams, " + events + " events)", streams,

@@ -8,11 +8,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One kept-alive HTTP/1.1 connection that POSTs events, written small so that publishing costs the generator
  * little: the request by hand, the answer's status and body read by hand (length or chunked). Reconnects when the
- * server closes it.
+ * server closes it. Given a TLS context, over TLS (offering no ALPN, so HTTP/1.1 still).
  */
 final class PublishConnection implements AutoCloseable {
 
@@ -38,13 +40,19 @@ final class PublishConnection implements AutoCloseable {
     private final String host;
     private final int port;
     private final byte[] requestHead;
+    private final SSLContext tls; // null: cleartext
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     PublishConnection(String host, int port, String eventName) {
+        this(host, port, eventName, null);
+    }
+
+    PublishConnection(String host, int port, String eventName, SSLContext tls) {
         this.host = host;
         this.port = port;
+        this.tls = tls;
         this.requestHead = ("POST /api/broadcast?event=" + eventName + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nContent-Type: text/plain\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
     }
@@ -75,6 +83,11 @@ final class PublishConnection implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(TIMEOUT_MS);
         socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
+        if (tls != null) {
+            SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
+            secured.startHandshake();
+            socket = secured;
+        }
         in = new BufferedInputStream(socket.getInputStream(), 4096);
         out = socket.getOutputStream();
     }

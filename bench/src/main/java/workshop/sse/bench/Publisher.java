@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -28,11 +29,18 @@ final class Publisher {
 
     private final String host;
     private final int port;
+    private final SSLContext tls; // null: cleartext
     private volatile boolean stopped;
 
     Publisher(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** Over TLS when {@code tls} is not null. */
+    Publisher(String host, int port, SSLContext tls) {
         this.host = host;
         this.port = port;
+        this.tls = tls;
     }
 
     /**
@@ -42,7 +50,7 @@ final class Publisher {
     Outcome backToBack(int count, long deadlineNanos, String label) {
         Tally tally = new Tally();
         long start = System.nanoTime();
-        try (PublishConnection connection = new PublishConnection(host, port, "bench")) {
+        try (PublishConnection connection = new PublishConnection(host, port, "bench", tls)) {
             for (int i = 0; i < count && System.nanoTime() < deadlineNanos && !stopped; i++) {
                 tally.publish(connection, label, System.nanoTime(), i);
             }
@@ -68,7 +76,7 @@ final class Publisher {
         List<Thread> senders = new ArrayList<>();
         for (int t = 0; t < OPEN_LOOP_CONNECTIONS; t++) {
             senders.add(Thread.ofPlatform().name("bench-publisher-" + t).start(() -> {
-                try (PublishConnection connection = new PublishConnection(host, port, "bench")) {
+                try (PublishConnection connection = new PublishConnection(host, port, "bench", tls)) {
                     for (long slot = nextSlot.getAndIncrement(); slot < count; slot = nextSlot.getAndIncrement()) {
                         long scheduled = start + slot * period;
                         for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {

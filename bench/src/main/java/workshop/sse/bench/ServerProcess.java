@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("ready: open http://[^:/]+:(\\d+)/");
+    private static final Pattern READY = Pattern.compile("ready: open https?://[^:/]+:(\\d+)/");
     private static final long START_TIMEOUT_MS = 60_000;
     private static final long STOP_TIMEOUT_MS = 10_000;
 

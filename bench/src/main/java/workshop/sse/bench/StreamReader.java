@@ -41,6 +41,14 @@ final class StreamReader {
         this.listener = listener;
     }
 
+    /** A reader of the SSE body alone, its head and framing read already (by an HTTP client, over HTTP/2 say). */
+    static StreamReader body(Listener listener) {
+        StreamReader reader = new StreamReader(listener);
+        reader.part = Part.BODY;
+        reader.head = null;
+        return reader;
+    }
+
     /** Reads everything left in {@code bytes}. Returns false when the response is malformed. */
     boolean read(ByteBuffer bytes) {
         while (bytes.hasRemaining()) {

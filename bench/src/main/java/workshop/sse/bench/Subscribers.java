@@ -29,7 +29,7 @@ import org.HdrHistogram.Recorder;
  * The streams may be spread over several instances of a cluster (in turn, one to each), and every delivery is
  * counted and checked the same whichever instance it came through.
  */
-final class Subscribers implements AutoCloseable {
+final class Subscribers implements Streams {
 
     /** How to open the streams. */
     record Opening(int streams, int perSecond, int maxHandshakes, long handshakeTimeoutMs, long deadlineMs) {
@@ -87,14 +87,14 @@ final class Subscribers implements AutoCloseable {
     }
 
     /** Starts opening streams as planned; they are read until {@link #stop}. */
-    void open(Opening plan) {
+    public void open(Opening plan) {
         this.plan = plan;
         this.openStart = System.nanoTime();
         thread.start();
     }
 
     /** Waits until every planned stream is established or has failed (the plan's deadline bounds this). */
-    void awaitOpened() throws InterruptedException {
+    public void awaitOpened() throws InterruptedException {
         opened.await();
     }
 
@@ -109,17 +109,17 @@ final class Subscribers implements AutoCloseable {
     }
 
     /** Events delivered so far (of the publisher's, across all streams). */
-    long delivered() {
+    public long delivered() {
         return delivered.get();
     }
 
     /** From now on a closed stream is not counted as dropped: the run is over. */
-    void stopCounting() {
+    public void stopCounting() {
         counting = false;
     }
 
     /** Stops the selector thread; the counters are final after this. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         stopping = true;
         selector.wakeup();
         thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -143,32 +143,39 @@ final class Subscribers implements AutoCloseable {
         }
     }
 
-    int established() {
+    @Override
+    public int established() {
         return established;
     }
 
-    Map<String, Integer> failed() {
+    /** One connection per stream. */
+    @Override
+    public int connections() {
+        return established;
+    }
+
+    public Map<String, Integer> failed() {
         return failed;
     }
 
-    Map<String, Integer> dropped() {
+    public Map<String, Integer> dropped() {
         return dropped;
     }
 
-    int droppedCount() {
+    public int droppedCount() {
         return dropped.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    double openSeconds() {
+    public double openSeconds() {
         return (openEnd - openStart) / 1e9;
     }
 
-    Histogram connectMicros() {
+    public Histogram connectMicros() {
         return connectMicros;
     }
 
     /** Every delivery's latency so far, in microseconds. */
-    synchronized Histogram latencyMicros() {
+    public synchronized Histogram latencyMicros() {
         latencyMicros.add(latencyRecorder.getIntervalHistogram());
         return latencyMicros;
     }
@@ -180,16 +187,16 @@ final class Subscribers implements AutoCloseable {
         return interval;
     }
 
-    long doubled() {
+    public long doubled() {
         return doubled;
     }
 
-    long outOfOrder() {
+    public long outOfOrder() {
         return outOfOrder;
     }
 
     /** The deliveries through the server at each port, in the order of the constructor's ports. */
-    long[] deliveredThrough() {
+    public long[] deliveredThrough() {
         return deliveredThrough.clone();
     }
 
@@ -197,12 +204,12 @@ final class Subscribers implements AutoCloseable {
         return firstDelivery;
     }
 
-    long lastDelivery() {
+    public long lastDelivery() {
         return lastDelivery;
     }
 
     /** CPU time the selector thread has used, in nanoseconds (-1 when the JVM cannot tell). */
-    long threadCpuNanos() {
+    public long threadCpuNanos() {
         return ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.threadId());
     }
 

@@ -11,14 +11,18 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +36,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import workshop.sse.tck.KitTls;
 import workshop.sse.tck.ServerProcess;
 
 /**
@@ -93,6 +99,48 @@ class ServeAllTest {
             }
             assertEquals("serve: all four stopped", serve.lines().getLast());
         }
+    }
+
+    @Test
+    void withTlsTheFourServeHttpsWithOneCertificateAndTheCompareUrlIsHttps() throws Exception {
+        int base = freeConsecutivePorts();
+        try (ServeAll serve = ServeAll.start(base, "--tls")) {
+            String shared = fingerprintIn(serve.await(Pattern.compile("^serve: the four share a .*"), START));
+            for (int i = 0; i < SERVERS.size(); i++) {
+                String name = SERVERS.get(i);
+                String ready = serve.await(Pattern.compile("^\\[" + Pattern.quote(name) + "] +" + Pattern.quote(name)
+                        + " ready: open https://127\\.0\\.0\\.1:" + (base + i) + "/ .*"), START);
+                assertEquals(shared, fingerprintIn(ready), name + "'s certificate, in its ready line: " + ready);
+                // the certificate the server presents is the one its line names; HTTP/2 where the stack has it
+                URI uri = URI.create("https://127.0.0.1:" + (base + i) + "/");
+                try (SSLSocket tls = KitTls.insecure().handshake(new Socket("127.0.0.1", base + i), uri,
+                        List.of("h2", "http/1.1"))) {
+                    assertEquals(shared, fingerprintOf(tls.getSession().getPeerCertificates()[0]),
+                            name + "'s presented certificate");
+                    assertEquals(name.equals("raw-socket") ? "http/1.1" : "h2", tls.getApplicationProtocol(),
+                            name + "'s ALPN choice");
+                }
+            }
+            String https = "https://localhost:";
+            serve.await(Pattern.compile("^serve: all four ready: open " + Pattern.quote(https + base
+                    + "/compare.html?servers=" + https + base + "," + https + (base + 1) + "," + https + (base + 2)
+                    + "," + https + (base + 3)) + "  .*"), START);
+            serve.signal("INT");
+            assertEquals(Optional.of(0), serve.awaitExit(STOP), () -> "exit code after SIGINT: " + serve.lines());
+            assertTrue(serve.leftBehind().isEmpty(), () -> "left behind: " + serve.leftBehind());
+        }
+    }
+
+    /** The fingerprint a line names: {@code certificate SHA-256 AB:...:EF}. */
+    private static String fingerprintIn(String line) {
+        Matcher m = Pattern.compile("certificate SHA-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})").matcher(line);
+        assertTrue(m.find(), "no certificate fingerprint in: " + line);
+        return m.group(1);
+    }
+
+    private static String fingerprintOf(Certificate certificate) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
     }
 
     @Test
@@ -157,12 +205,13 @@ class ServeAllTest {
             });
         }
 
-        static ServeAll start(int base) throws IOException {
+        static ServeAll start(int base, String... more) throws IOException {
             // a shell's `&` without job control starts its children with SIGINT ignored, and bash cannot trap a
             // signal ignored at its start: reset it, as a terminal has it
-            return new ServeAll(ServerProcess.start(List.of("env", "--default-signal=INT", "bash",
-                    ROOT.resolve("serve").toString(), "all", "--port", Integer.toString(base)),
-                    Map.of("SERVE_SKIP_BUILD", "1", "HOST", "127.0.0.1")), base);
+            List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", "bash",
+                    ROOT.resolve("serve").toString(), "all", "--port", Integer.toString(base)));
+            command.addAll(List.of(more));
+            return new ServeAll(ServerProcess.start(command, Map.of("SERVE_SKIP_BUILD", "1", "HOST", "127.0.0.1")), base);
         }
 
         /** The line that matches, waiting for it. */
