@@ -2,6 +2,7 @@ package workshop.sse.helidon;
 
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -36,14 +37,19 @@ public final class HelidonServer implements Launcher.Running {
     public static HelidonServer start(Settings settings) {
         LogConfig.configureRuntime(); // logging.properties: warnings only, so the ready line is the one line
         SseDemo demo = new SseDemo("helidon", STACK, settings);
-        HelidonHardening hardening = new HelidonHardening();
+        HelidonHardening hardening = new HelidonHardening(settings.tls() != null);
         SseEndpoints streams = new SseEndpoints(demo, hardening);
-        WebServer server = hardening.configure(WebServer.builder())
+        WebServerConfig.Builder builder = hardening.configure(WebServer.builder())
                 .host(settings.host())
                 .port(settings.port())
-                .routing(routing -> routes(routing, demo, streams, hardening))
-                .build()
-                .start();
+                // Only the protocols the hardening names (HTTP/1.1): left on, Helidon would find HTTP/2 on the class
+                // path and serve it in cleartext too (h2c, by Upgrade or prior knowledge). HTTP/2 is for TLS only.
+                .protocolsDiscoverServices(false)
+                .routing(routing -> routes(routing, demo, streams, hardening));
+        if (settings.tls() != null) {
+            Https.configure(builder, settings.tls());
+        }
+        WebServer server = builder.build().start();
         if (!server.isRunning()) { // Helidon logs a failed bind (its port taken) and returns, stopped: not started
             demo.close();
             hardening.close();

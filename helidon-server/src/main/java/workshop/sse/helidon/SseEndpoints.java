@@ -9,6 +9,7 @@ import workshop.sse.core.demo.StreamRequest;
 import workshop.sse.helidon.hardening.HelidonHardening;
 import static workshop.sse.helidon.http.Exchanges.header;
 import static workshop.sse.helidon.http.Exchanges.isHead;
+import static workshop.sse.helidon.http.Exchanges.isHttp2;
 import static workshop.sse.helidon.http.Exchanges.query;
 
 /**
@@ -43,9 +44,15 @@ final class SseEndpoints {
         switch (opening) {
             case Opening.Opened opened -> {
                 SseDemo.STREAM_HEADERS.forEach(res::header); // before the sink: it sends them when created
-                StreamPump.run(res, opened.stream(), demo);
+                StreamPump.run(res, opened.stream(), demo, isHttp2(req));
             }
             case Opening.Finished finished -> res.status(204).send();
+            case Opening.HeadersOnly head when isHttp2(req) -> {
+                // HTTP/2 has no chunks and no Connection header: the sink sends the headers, and closing it ends
+                // the stream with an empty DATA frame, no body. (Closing the connection would end its other streams.)
+                SseDemo.STREAM_HEADERS.forEach(res::header);
+                res.sink(SseSink.TYPE).close();
+            }
             case Opening.HeadersOnly head -> {
                 // Helidon has no HEAD of its own, and gives an empty response Content-Length: 0, which a stream
                 // never has. So the SSE sink sends the stream's headers (chunked, no length), and the connection

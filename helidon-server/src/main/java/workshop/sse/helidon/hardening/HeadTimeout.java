@@ -1,5 +1,6 @@
 package workshop.sse.helidon.hardening;
 
+import io.helidon.common.buffers.BufferData;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Headers;
 import io.helidon.webserver.ConnectionContext;
@@ -14,9 +15,11 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import workshop.sse.core.http.HeadDeadlines;
 import workshop.sse.core.http.HeadRules;
+import workshop.sse.helidon.http.Exchanges;
 
 /**
  * Slowloris protection Helidon lacks (SPEC 10.4): a connection whose head is not complete 15 s after it was
@@ -35,7 +38,24 @@ final class HeadTimeout implements Http1ConnectionListener {
      * connection and each request all know it.
      */
     private final HeadDeadlines<SocketAddress, SocketChannel> deadlines =
-            new HeadDeadlines<>(HeadTimeout::expire, SocketChannel::isOpen);
+            new HeadDeadlines<>(this::expire, SocketChannel::isOpen);
+    /**
+     * Over TLS the 408 must go through TLS: the HTTP/1 connections' contexts (whose writer encrypts), by client. A
+     * TLS connection not known here (its handshake or its first bytes never came, or it is HTTP/2) is closed
+     * without a word: plain bytes in a TLS stream would only be garbage to the client.
+     */
+    private final Map<SocketAddress, ConnectionContext> tlsHttp1 = new ConcurrentHashMap<>();
+    private final boolean tls;
+
+    HeadTimeout(boolean tls) {
+        this.tls = tls;
+        deadlines.alsoOnEverySweep(() -> tlsHttp1.values().removeIf(ctx -> !ctx.serverSocket().isConnected()));
+    }
+
+    /** An HTTP/1 connection over TLS, from {@link Http1Gate}: its deadline answers 408 through TLS. */
+    void http1OverTls(ConnectionContext ctx) {
+        tlsHttp1.put(ctx.remotePeer().address(), ctx);
+    }
 
     void stop() {
         deadlines.close();
@@ -50,6 +70,7 @@ final class HeadTimeout implements Http1ConnectionListener {
         try {
             SocketAddress client = channel.getRemoteAddress();
             deadlines.forget(client); // an earlier connection from this address and port, closed but not yet swept
+            tlsHttp1.remove(client);
             deadlines.opened(client, channel, System.nanoTime());
         } catch (IOException e) {
             // closed already: Helidon finds out on its own
@@ -64,6 +85,12 @@ final class HeadTimeout implements Http1ConnectionListener {
     /** From the routing filter: once this response is sent, the connection waits for its next head. */
     void watch(ServerRequest req, ServerResponse res) {
         SocketAddress client = req.remotePeer().address();
+        if (Exchanges.isHttp2(req)) {
+            // HTTP/2: its first request ends the wait (Helidon's HTTP/1 listener never hears HTTP/2 heads); its
+            // answers start no new wait, the connection carries other streams (an idle one: Helidon's sweep)
+            deadlines.headComplete(client);
+            return;
+        }
         res.whenSent(() -> deadlines.answered(client));
     }
 
@@ -75,12 +102,17 @@ final class HeadTimeout implements Http1ConnectionListener {
         }
     }
 
-    private static void expire(SocketChannel channel) {
+    private void expire(SocketChannel channel) {
+        ConnectionContext overTls = tls ? tlsHttp1.remove(channel.socket().getRemoteSocketAddress()) : null;
         // On a thread of its own: a client that reads nothing could block the write, and the sweep must go on.
         Thread.startVirtualThread(() -> {
             try {
-                channel.write(ByteBuffer.wrap(HeadRules.requestTimeoutAnswer()));
-            } catch (IOException e) {
+                if (!tls) {
+                    channel.write(ByteBuffer.wrap(HeadRules.requestTimeoutAnswer()));
+                } else if (overTls != null) {
+                    overTls.dataWriter().writeNow(BufferData.create(HeadRules.requestTimeoutAnswer()));
+                }
+            } catch (IOException | RuntimeException e) {
                 // closed meanwhile: nothing to tell
             }
             close(channel);

@@ -26,6 +26,10 @@ public final class Exchanges {
         return req.prologue().method() == Method.HEAD;
     }
 
+    public static boolean isHttp2(ServerRequest req) {
+        return "2.0".equals(req.prologue().protocolVersion());
+    }
+
     public static void json(ServerRequest req, ServerResponse res, int status, String body) {
         send(req, res, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }
