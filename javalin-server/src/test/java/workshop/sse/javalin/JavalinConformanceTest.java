@@ -12,8 +12,9 @@ class JavalinConformanceTest extends SseServerTck {
 
     @Override
     protected ServerUnderTest startServer(Map<String, String> settings) {
-        JavalinServer server = JavalinServer.start(Settings.fromEnv(settings));
-        return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+        Settings parsed = Settings.fromEnv(settings);
+        JavalinServer server = JavalinServer.start(parsed);
+        return ServerUnderTest.of(URI.create(parsed.urlFor(server.port())), server::close);
     }
 
     @Override

@@ -10,10 +10,15 @@ import java.util.Map;
  * <pre>{@code
  * class JavalinConformanceTest extends SseServerTck {
  *     protected ServerUnderTest startServer(Map<String, String> settings) {
- *         JavalinServer server = JavalinServer.start(Settings.fromEnv(settings));
- *         return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+ *         Settings parsed = Settings.fromEnv(settings);
+ *         JavalinServer server = JavalinServer.start(parsed);
+ *         return ServerUnderTest.of(URI.create(parsed.urlFor(server.port())), server::close);
  *     }
  *     protected List<String> launchCommand() { return javaCommand(Main.class.getName()); }
+ * }
+ *
+ * class JavalinHttp2ConformanceTest extends JavalinConformanceTest { // the same server over HTTPS, HTTP/2 by ALPN
+ *     protected KitProtocol expectedProtocol() { return KitProtocol.HTTP_2; }
  * }
  * }</pre>
  *

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static workshop.sse.tck.Eventually.eventually;
 
 import java.io.IOException;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -83,16 +84,19 @@ public abstract class TckBase implements TckContext {
 
     /**
      * Settings a test class adds to {@link #kitSettings()} for every server the kit starts (in this JVM, and the
-     * processes of the "Running" checks): {@code Map.of("TLS", "self-signed")} runs the kit over HTTPS, and over
-     * HTTP/2 when the server offers it by ALPN. Empty by default.
+     * processes of the "Running" checks). By default {@code TLS=self-signed} when the class expects a protocol over
+     * TLS ({@link #expectedProtocol()}), and nothing otherwise.
      */
     protected Map<String, String> extraSettings() {
-        return Map.of();
+        KitProtocol expected = expectedProtocol();
+        return expected != null && expected != KitProtocol.HTTP_1_1 ? Map.of("TLS", "self-signed") : Map.of();
     }
 
     /**
-     * The protocol this test class expects the server to choose ({@link KitProtocol#HTTP_2} where it offers h2), or
-     * null for whichever it chooses. The kit fails at start when the server chose another.
+     * The protocol this test class expects the server to choose, or null for whichever it chooses. The kit fails at
+     * start when the server chose another. {@link KitProtocol#HTTP_2} (where the server offers h2) or {@link
+     * KitProtocol#HTTPS_1_1} also starts the server over TLS: so a stack's whole HTTPS run is its conformance test
+     * extended with this one method.
      */
     protected KitProtocol expectedProtocol() {
         return null;
@@ -114,10 +118,14 @@ public abstract class TckBase implements TckContext {
     /**
      * The test class that runs the same server's launch command in the clear, when this one adds TLS to it: then the
      * start-up checks whose outcome TLS does not change (bad settings, defaults, flags, ALLOWED_ORIGINS, the TLS
-     * settings' own checks) run there only, and here are skipped saying so. Null (the default): every check runs.
+     * settings' own checks) run there only, and here are skipped saying so. By default the class this one extends,
+     * when that is a concrete test class (as {@code JavalinHttp2ConformanceTest extends JavalinConformanceTest}),
+     * and null otherwise: every check runs.
      */
     protected String sameLaunchCheckedBy() {
-        return null;
+        Class<?> parent = getClass().getSuperclass();
+        return Modifier.isAbstract(parent.getModifiers()) || parent == RemoteServerTck.class ? null
+                : parent.getSimpleName();
     }
 
     @Override

@@ -12,8 +12,9 @@ class UndertowConformanceTest extends SseServerTck {
 
     @Override
     protected ServerUnderTest startServer(Map<String, String> settings) {
-        UndertowServer server = UndertowServer.start(Settings.fromEnv(settings));
-        return ServerUnderTest.of(URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+        Settings parsed = Settings.fromEnv(settings);
+        UndertowServer server = UndertowServer.start(parsed);
+        return ServerUnderTest.of(URI.create(parsed.urlFor(server.port())), server::close);
     }
 
     @Override
