@@ -27,11 +27,13 @@ import sun.misc.Signal;
  *     one server in memory, as one instance through Redis and as two sharing one Redis (a redis-server of its own),
  *     side by side; writes redis-SERVER.md
  * bench http2 [--runs 3] [--servers floor,javalin,undertow,helidon,raw-socket] [--streams N --events N | --smoke true]
- *             [--out docs/bench]
+ *             [--out docs/bench] [--readme README.md]
  *     the same streams over HTTP/2 with TLS (few connections) and over HTTP/1.1 with TLS (one each), on every server
- *     that offers HTTP/2 (the raw server: HTTP/1.1), with the floor, side by side; writes http2.md
+ *     that offers HTTP/2 (the raw server: HTTP/1.1), with the floor, side by side; writes http2.md, and its medians
+ *     into the README's bench-http2 section
  * bench readmes [--json static/bench/results.json]
- *     each server module's README section, again, from the last comparison's results.json
+ *     each server module's README section, again, from the last comparison's results.json, and the README's HTTP/2
+ *     table from http2.md
  * bench watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5] [--seconds 120] [--every 5]
  *     a load to watch on several servers at once (by default ./serve all's four), a line per server every few seconds
  * bench floor [--port N]
@@ -166,6 +168,10 @@ public final class Bench {
         System.out.println();
         System.out.print(markdown.substring(0, markdown.indexOf("\n## Every run")));
         System.out.println("\nwritten: " + out);
+        if (flags.containsKey("--readme")) {
+            Http2Bench.embed(root.resolve(flags.get("--readme")), out);
+            System.out.println("written: " + root.resolve(flags.get("--readme")));
+        }
     }
 
     private static void watch(Map<String, String> flags) throws Exception {
@@ -189,6 +195,12 @@ public final class Bench {
         Path root = Path.of(flags.getOrDefault("--root", ".")).toAbsolutePath().normalize();
         Path results = root.resolve(flags.getOrDefault("--json", RESULTS_JSON));
         ModuleFigures.embedAll(results, root).forEach(readme -> System.out.println("written: " + readme));
+        Path http2 = root.resolve(flags.getOrDefault("--out", "docs/bench")).resolve(Http2Bench.FILE);
+        if (Files.exists(http2)) {
+            Path readme = root.resolve(flags.getOrDefault("--readme", "README.md"));
+            Http2Bench.embed(readme, http2);
+            System.out.println("written: " + readme + " (the HTTP/2 table, from " + http2 + ")");
+        }
     }
 
     private static Profile scaled(Profile profile, Map<String, String> flags) {
@@ -243,9 +255,10 @@ public final class Bench {
                                        [--readme FILE]
                        ./benchmark redis [--server javalin] [--runs N] [--profiles steady,burst] [--smoke true]
                                                             one server in memory, and one and two instances through Redis
-                       ./benchmark http2 [--runs N] [--servers floor,javalin,...] [--smoke true]
+                       ./benchmark http2 [--runs N] [--servers floor,javalin,...] [--smoke true] [--readme FILE]
                                                             the streams over HTTP/2 and HTTP/1.1 with TLS: http2.md
-                       ./benchmark readmes                  the modules' READMEs again, from static/bench/results.json
+                                                            (and its medians in FILE, README.md by ./benchmark)
+                       ./benchmark readmes                  the READMEs' figures again, from results.json and http2.md
                        ./benchmark watch [--port 8080 | --urls URL,URL,...] [--streams 2000] [--rate 5]
                                        [--seconds 120] [--every 5]
                                                             a load to watch on the four of ./serve all (ports 8080..8083)
