@@ -36,6 +36,10 @@ public final class JettyHardening {
             // streams from ever being this idle. Never before the head deadline, though: a connection waiting
             // for its head is HeadTimeout's, which answers 408 at 15 s (Jetty would close it without a word).
             connector.setIdleTimeout(Math.max(2L * settings.heartbeatMs() + 1000, HeadRules.DEADLINE_MS + 5000));
+            // On stop, Jetty gives every open connection this idle timeout (1 s by default): a stream the demo ended
+            // but whose response is still finishing on a busy machine would time out and log a warning. The stop's
+            // own bound applies instead.
+            connector.setShutdownIdleTimeout(STOP_TIMEOUT_MS);
             connector.addEventListener(headTimeout);
             return connector;
         });
