@@ -30,12 +30,14 @@ import okio.Buffer;
  * grants one stream no window at all.
  *
  * <p>A reader thread takes every frame as it comes: it acknowledges SETTINGS and PING, gives back the window of every
- * DATA frame (but for a {@linkplain #open(String, String, boolean, List, byte[]) starved} stream, which gets none), and
- * hands each stream's frames to its {@link Http2Stream}. Requests are encoded as HPACK literals without indexing (no
- * table state on the kit's side); responses are decoded with OkHttp's own HPACK decoder.
+ * DATA frame (the connection's once half of it is used; a {@linkplain #open(String, String, boolean, List, byte[])
+ * starved} stream's never), and hands each stream's frames to its {@link Http2Stream}. Requests are encoded as HPACK
+ * literals without indexing (no table state on the kit's side); responses are decoded with OkHttp's own HPACK decoder.
  */
 public final class Http2Wire implements AutoCloseable {
 
+    /** The connection's initial window (RFC 9113, 6.9.2); the kit never widens it. */
+    private static final int CONNECTION_WINDOW = 65_535;
     static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     static final int DATA = 0x0, HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, PING = 0x6, GOAWAY = 0x7,
@@ -50,6 +52,8 @@ public final class Http2Wire implements AutoCloseable {
     private final OutputStream out;
     private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
     private final Set<Integer> starved = ConcurrentHashMap.newKeySet();
+    /** DATA bytes read whose connection window has not been given back yet (the reader thread's alone). */
+    private int connectionUnreturned;
     private final Buffer hpackInput = new Buffer();
     private final Hpack.Reader hpack = new Hpack.Reader(hpackInput, 4096);
     private final CountDownLatch settingsArrived = new CountDownLatch(1);
@@ -289,11 +293,21 @@ public final class Http2Wire implements AutoCloseable {
                         }
                         byte[] data = java.util.Arrays.copyOfRange(payload, start, payload.length - padding);
                         if (length > 0) {
-                            // the window of the connection always comes back; a starved stream's never does
-                            write(starved.contains(streamId)
-                                    ? frame(WINDOW_UPDATE, 0, 0, int32(length))
-                                    : concat(frame(WINDOW_UPDATE, 0, 0, int32(length)),
-                                            frame(WINDOW_UPDATE, 0, streamId, int32(length))));
+                            // A stream's window comes back frame by frame, but for a starved stream's, which never
+                            // does. The connection's comes back once half of it is used, as OkHttp and browsers do:
+                            // Helidon 4.5's count of it can dip below zero for a moment under many writers, and
+                            // then takes a small WINDOW_UPDATE for an overflow (GOAWAY "Window size too big").
+                            connectionUnreturned += length;
+                            byte[] connectionUpdate = new byte[0];
+                            if (connectionUnreturned >= CONNECTION_WINDOW / 2) {
+                                connectionUpdate = frame(WINDOW_UPDATE, 0, 0, int32(connectionUnreturned));
+                                connectionUnreturned = 0;
+                            }
+                            byte[] update = starved.contains(streamId) ? connectionUpdate
+                                    : concat(connectionUpdate, frame(WINDOW_UPDATE, 0, streamId, int32(length)));
+                            if (update.length > 0) {
+                                write(update);
+                            }
                         }
                         stream(streamId).data(data, (flags & END_STREAM) != 0);
                     }
