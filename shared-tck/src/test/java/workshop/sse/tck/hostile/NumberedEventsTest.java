@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,7 +55,7 @@ class NumberedEventsTest {
              NumberedEvents witness = NumberedEvents.start(server.base(), ANSWER)) {
             Thread.sleep(200 + LATE_MS * lateAnswers.size() + ANSWER.toMillis() * 5 * neverAnswered.size());
             String lastPublish = witness.stopPublishing();
-            List<String> problems = new CopyOnWriteArrayList<>(witness.verdict());
+            List<String> problems = new ArrayList<>(witness.verdict());
             if (lastPublish != null) {
                 problems.add(lastPublish);
             }
