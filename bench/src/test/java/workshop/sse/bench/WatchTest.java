@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -59,10 +60,20 @@ class WatchTest {
     @Test
     void stoppingEarlyEndsTheRunAndClosesEveryStream() throws Exception {
         try (FloorServer floor = FloorServer.startInBackground()) {
-            long start = System.nanoTime();
+            // Stopped once the floor holds all 30 streams, not after a fixed time: on a busy machine the probe of
+            // /api/status alone can take a second or more before the first stream opens.
+            AtomicLong stoppedAt = new AtomicLong();
             String output = watch(Map.of("--urls", url(floor.port()), "--streams", "30", "--rate", "5",
-                    "--seconds", "120", "--every", "1"), 1, 1500L);
-            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "the run did not end when stopped");
+                    "--seconds", "120", "--every", "1"), 1, () -> {
+                        boolean allOpen = floorStatus(floor).contains("\"broadcast\":30");
+                        if (allOpen) {
+                            stoppedAt.set(System.nanoTime());
+                        }
+                        return allOpen;
+                    });
+            assertTrue(stoppedAt.get() != 0, "the floor never held the 30 streams:\n" + output);
+            assertTrue(System.nanoTime() - stoppedAt.get() < TimeUnit.SECONDS.toNanos(15),
+                    "the run did not end when stopped:\n" + output);
             assertTrue(output.contains("watch: stopping ..."), output);
             assertTrue(output.contains("floor :" + floor.port() + "  streams 30 of 30  published"), output);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -91,16 +102,24 @@ class WatchTest {
                 Watch.Options.parse(Map.of("--port", "9000")).urls());
     }
 
-    /** Runs the watch with these flags, stopped after {@code stopAfterMs} when given; returns what it printed. */
-    private static String watch(Map<String, String> flags, int expectLoaded, Long stopAfterMs) throws Exception {
+    /** Something the stopper asks every 50 ms; true stops the watch (Ctrl-C). */
+    private interface StopWhen {
+        boolean now() throws Exception;
+    }
+
+    /** Runs the watch with these flags, stopped once {@code stopWhen} says so when given; returns what it printed. */
+    private static String watch(Map<String, String> flags, int expectLoaded, StopWhen stopWhen) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             Watch watch = new Watch(Watch.Options.parse(flags), out);
-            if (stopAfterMs != null) {
+            if (stopWhen != null) {
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 Thread.ofPlatform().daemon().start(() -> {
                     try {
-                        Thread.sleep(stopAfterMs);
-                    } catch (InterruptedException ignored) {
+                        while (!stopWhen.now() && System.nanoTime() < giveUp) {
+                            Thread.sleep(50);
+                        }
+                    } catch (Exception ignored) {
                         // stop now
                     }
                     watch.stop();
