@@ -2,14 +2,18 @@ package workshop.sse.core.demo;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import workshop.sse.core.http.Json;
 import workshop.sse.core.wire.FanOut;
@@ -45,11 +49,15 @@ public final class Broadcast {
     private final Object lock = new Object();
     private final ArrayDeque<SseMessage.Event> history = new ArrayDeque<>();
     private final Set<SseStream> subscribers = new LinkedHashSet<>();
+    // With Redis: subscribers that resumed after an id this instance had not read yet, and the id up to which the
+    // events still on their way here are ones they already have.
+    private final Map<SseStream, Long> alreadyHaveThrough = new HashMap<>();
     private final AtomicBoolean presenceDue = new AtomicBoolean();
     private long lastId;
     // With Redis (SPEC section 11): the other live instances' subscribers, and who to tell when ours change.
     private volatile int subscribersElsewhere;
     private volatile Runnable localCountChanged = () -> { };
+    private volatile Supplier<CompletionStage<Long>> newestStored; // null: this instance's lastId is the newest
 
     /** A broadcast whose publishes do not wait for the fan-out: for tests that drain the outboxes themselves. */
     public Broadcast(int capacity, ScheduledExecutorService timer) {
@@ -103,8 +111,22 @@ public final class Broadcast {
         lastId = id;
         retain(event);
         for (SseStream subscriber : subscribers) {
-            subscriber.outbox().offer(event, fanOut); // a full outbox closes itself; its writer ends the stream
+            if (alreadyHaveThrough.isEmpty() || !alreadyHas(subscriber, id)) {
+                subscriber.outbox().offer(event, fanOut); // a full outbox closes itself; its writer ends the stream
+            }
         }
+    }
+
+    /** Under the lock: whether the subscriber resumed after this id, which this instance reads only now. */
+    private boolean alreadyHas(SseStream subscriber, long id) {
+        Long through = alreadyHaveThrough.get(subscriber);
+        if (through == null) {
+            return false;
+        }
+        if (id >= through) {
+            alreadyHaveThrough.remove(subscriber); // caught up: from the next event on, everything is new to it
+        }
+        return id <= through;
     }
 
     /** With Redis, at start: the newest retained events (oldest first) and the newest id, before any subscriber. */
@@ -133,6 +155,11 @@ public final class Broadcast {
         }
     }
 
+    /** With Redis: how to learn the newest id stored, for a subscriber that resumes after an id not read here yet. */
+    void whenAheadAsk(Supplier<CompletionStage<Long>> newestStoredId) {
+        newestStored = newestStoredId;
+    }
+
     /** With Redis: told whenever this instance's subscriber count changes, so the others learn it promptly. */
     void whenLocalCountChanges(Runnable listener) {
         localCountChanged = listener;
@@ -149,11 +176,31 @@ public final class Broadcast {
      * follow as they are published.
      */
     void subscribe(SseStream stream, OptionalLong lastEventId) {
+        Supplier<CompletionStage<Long>> shared = newestStored;
+        if (shared != null && lastEventId.isPresent() && lastEventId.getAsLong() > lastEventId()) {
+            // With Redis, an id from another instance can be ahead of what this one has read so far. Whether the
+            // events up to it are still on their way here, or were never published, only the store can say.
+            long after = lastEventId.getAsLong();
+            shared.get().whenComplete((newest, unreachable) ->
+                    join(stream, lastEventId, unreachable == null ? Math.min(after, newest) : 0));
+            return;
+        }
+        join(stream, lastEventId, 0);
+    }
+
+    /** Replay, then the subscriber's presence; events up to {@code alreadyHave} that arrive later are not sent. */
+    private void join(SseStream stream, OptionalLong lastEventId, long alreadyHave) {
         synchronized (lock) {
+            if (stream.isEnded()) {
+                return; // gone while the store was asked
+            }
             if (lastEventId.isPresent()) {
                 replayInto(stream.outbox(), lastEventId.getAsLong());
             }
             subscribers.add(stream);
+            if (alreadyHave > lastId) {
+                alreadyHaveThrough.put(stream, alreadyHave);
+            }
             stream.outbox().offer(presence(subscribers.size() + subscribersElsewhere));
         }
         stream.whenEnded(() -> unsubscribe(stream));
@@ -180,6 +227,7 @@ public final class Broadcast {
     private void unsubscribe(SseStream stream) {
         synchronized (lock) {
             subscribers.remove(stream);
+            alreadyHaveThrough.remove(stream);
         }
         localCountChanged.run();
         presenceChanged();

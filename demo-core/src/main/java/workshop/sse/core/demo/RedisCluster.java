@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -214,6 +216,7 @@ final class RedisCluster implements AutoCloseable {
             cluster.wakePresence();
         };
         broadcast.whenLocalCountChanges(countChanged);
+        broadcast.whenAheadAsk(cluster::newestStored);
         streams.whenCountChanges(countChanged); // the counter streams, which the cluster's status counts too
         cluster.readerThread = Thread.ofVirtual().name("redis-reader-" + instance).start(cluster::readLoop);
         cluster.presenceThread = Thread.ofVirtual().name("redis-presence-" + instance).start(cluster::presenceLoop);
@@ -264,6 +267,20 @@ final class RedisCluster implements AutoCloseable {
             return new Broadcast.Published(id, eventName, broadcast.totalSubscribers());
         } finally {
             pending.remove(origin);
+        }
+    }
+
+    /**
+     * The newest id given out so far (every event up to it is stored), asked without waiting for the answer: a
+     * subscriber's replay may depend on it, and a stream's opening must not wait on Redis.
+     */
+    private CompletionStage<Long> newestStored() {
+        try {
+            return commands.async().get(LAST_ID).toCompletableFuture()
+                    .orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenApply(newest -> newest == null ? 0L : Long.parseLong(newest));
+        } catch (RedisException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,6 +80,15 @@ class BroadcastTest {
             got.add(Got.of(m));
         }
         return got;
+    }
+
+    /** The next n events that are not presence (whose rounds come on the timer), each within a deadline. */
+    private static List<Got> nextLive(SseStream stream, int n) throws InterruptedException {
+        List<Got> live = new ArrayList<>();
+        while (live.size() < n) {
+            live.addAll(withoutPresence(next(stream, 1)));
+        }
+        return live;
     }
 
     /** Everything queued now, without waiting. */
@@ -229,6 +239,57 @@ class BroadcastTest {
         SseStream s = subscribe(broadcast, OptionalLong.of(999_999_999_999_999_999L));
         assertEquals(List.of(presence(1)), next(s, 1));
         assertEquals(List.of(), withoutPresence(drain(s)));
+    }
+
+    // With Redis, an instance reads the shared events a moment after they are stored, so a subscriber coming from
+    // another instance can resume after an id this one has not read yet: the store says whether it is on its way.
+
+    @Test
+    void idAheadOfWhatThisInstanceReadButStoredSkipsTheEventsStillOnTheirWay() throws InterruptedException {
+        Broadcast broadcast = new Broadcast(5, timer);
+        CompletableFuture<Long> newestStored = new CompletableFuture<>();
+        broadcast.whenAheadAsk(() -> newestStored);
+        broadcast.deliver(1, "message", "m1", null);
+        SseStream s = subscribe(broadcast, OptionalLong.of(3)); // it had 1 to 3 from the other instance
+        broadcast.deliver(2, "message", "m2", null); // read here while the store is asked
+        assertEquals(List.of(), drain(s), "nothing before the store answers");
+        newestStored.complete(4L);
+        broadcast.deliver(3, "message", "m3", null);
+        broadcast.deliver(4, "message", "m4", null);
+        broadcast.deliver(5, "message", "m5", null);
+        assertEquals(List.of(presence(1)), next(s, 1), "its own presence first");
+        assertEquals(List.of(message(4, "m4"), message(5, "m5")), nextLive(s, 2));
+        assertEquals(List.of(), withoutPresence(drain(s)));
+    }
+
+    @Test
+    void idAheadOfEverythingStoredGetsTheNextLiveEvents() throws InterruptedException {
+        Broadcast broadcast = new Broadcast(5, timer);
+        broadcast.whenAheadAsk(() -> CompletableFuture.completedFuture(1L));
+        broadcast.deliver(1, "message", "m1", null);
+        SseStream s = subscribe(broadcast, OptionalLong.of(1000));
+        broadcast.deliver(2, "message", "m2", null);
+        assertEquals(List.of(message(2, "m2")), nextLive(s, 1));
+    }
+
+    @Test
+    void idAheadWhileTheStoreIsUnreachableJoinsAsInMemory() throws InterruptedException {
+        Broadcast broadcast = new Broadcast(5, timer);
+        broadcast.whenAheadAsk(() -> CompletableFuture.failedFuture(new IllegalStateException("down")));
+        SseStream s = subscribe(broadcast, OptionalLong.of(3));
+        broadcast.deliver(1, "message", "m1", null);
+        assertEquals(List.of(message(1, "m1")), nextLive(s, 1));
+    }
+
+    @Test
+    void streamThatEndedWhileTheStoreWasAskedIsNotKept() {
+        Broadcast broadcast = new Broadcast(5, timer);
+        CompletableFuture<Long> newestStored = new CompletableFuture<>();
+        broadcast.whenAheadAsk(() -> newestStored);
+        SseStream s = subscribe(broadcast, OptionalLong.of(3));
+        s.end();
+        newestStored.complete(3L);
+        assertEquals(0, broadcast.subscribers());
     }
 
     @Test

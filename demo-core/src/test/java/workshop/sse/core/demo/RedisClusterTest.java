@@ -58,7 +58,11 @@ class RedisClusterTest {
     }
 
     private SseDemo instance(String... env) {
-        Map<String, String> values = new HashMap<>(Map.of("REDIS_URL", redis.url(), "HEARTBEAT_MS", "2000"));
+        return instanceAt(redis.url(), env);
+    }
+
+    private SseDemo instanceAt(String redisUrl, String... env) {
+        Map<String, String> values = new HashMap<>(Map.of("REDIS_URL", redisUrl, "HEARTBEAT_MS", "2000"));
         for (int i = 0; i < env.length; i += 2) {
             values.put(env[i], env[i + 1]);
         }
@@ -132,6 +136,14 @@ class RedisClusterTest {
 
     private static JsonNode status(SseDemo demo) throws IOException {
         return JSON.readTree(demo.statusJson());
+    }
+
+    private static long lastEventId(SseDemo demo) {
+        try {
+            return status(demo).get("lastEventId").asLong();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode cluster(SseDemo demo) {
@@ -217,6 +229,27 @@ class RedisClusterTest {
         Subscriber lateOnA = new Subscriber(a, "3");
         assertEquals(expected, lateOnA.awaitIds(6), "A's history is the same as B's");
         assertEquals(5, status(b).get("history").get("size").asInt());
+    }
+
+    @Test
+    void aSubscriberResumingOnAnInstanceThatHasNotReadItsIdYetGetsNothingTwice() throws Exception {
+        SseDemo a = instance();
+        HeldAnswers slowLink = new HeldAnswers(redis.url());
+        toClose.add(slowLink);
+        SseDemo b = instanceAt(slowLink.url());
+        publish(a, "e1");
+        await(() -> lastEventId(b) == 1, 5000, "B to read event 1");
+        slowLink.hold(); // B reads 2 and 3 only after the subscriber below, who had them from A, has come back to B
+        publish(a, "e2");
+        publish(a, "e3");
+        Subscriber onB = new Subscriber(b, "2");
+        Thread.sleep(200);
+        assertEquals(1, lastEventId(b), "B read event 2 through the held link");
+        slowLink.release();
+        publish(b, "e4");
+        assertEquals(range(3, 4), onB.awaitIds(2));
+        Thread.sleep(200);
+        assertEquals(range(3, 4), onB.ids(), "nothing more");
     }
 
     @Test
