@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -121,6 +122,11 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage(what).until(condition);
+    }
+
+    /** As {@link #await(String, Duration, Function)}, with a message that says what the page shows at the end. */
+    <T> T await(Supplier<String> what, Duration timeout, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage(what).until(condition);
     }
 

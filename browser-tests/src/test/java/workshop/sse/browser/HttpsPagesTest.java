@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -102,8 +103,9 @@ class HttpsPagesTest {
     void theRawSocketServerStillSpeaksHttp11AndItsLabWaits() throws Exception {
         openPageOf("raw-socket");
         openLab();
-        // counted, not indexed: the lab's list may not be drawn yet
-        browser.await("lab streams 1-3 OPEN", d -> labStates().stream().limit(3).filter("OPEN"::equals).count() == 3);
+        // counted, not indexed: the lab's list may not be drawn yet; a busy machine's TLS handshakes get 20 s
+        browser.await(() -> "lab streams 1-3 OPEN; the lab shows " + labStates(), Duration.ofSeconds(20),
+                d -> labStates().stream().limit(3).filter("OPEN"::equals).count() == 3);
         Thread.sleep(1_500); // long enough for a seventh connection to have opened, were there no limit
         assertEquals(List.of("OPEN", "OPEN", "OPEN", "CONNECTING", "CONNECTING", "CONNECTING", "CONNECTING"),
                 labStates(), "lab streams 1-7 with the page holding 3 connections");

@@ -3,6 +3,7 @@ package workshop.sse.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -158,8 +159,9 @@ abstract class WorkshopPageTck {
         browser.find("#lab-count").clear();
         browser.find("#lab-count").sendKeys("7");
         browser.find("#lab-open").click();
-        // counted, not indexed: the lab's list may not be drawn yet
-        browser.await("lab streams 1-3 OPEN", d -> labStates().stream().limit(3).filter("OPEN"::equals).count() == 3);
+        // counted, not indexed: the lab's list may not be drawn yet; a busy machine's TLS handshakes get 20 s
+        browser.await(() -> "lab streams 1-3 OPEN; the lab shows " + labStates(), Duration.ofSeconds(20),
+                d -> labStates().stream().limit(3).filter("OPEN"::equals).count() == 3);
         Thread.sleep(1_500); // long enough for a seventh connection to have opened, were there no limit
         assertEquals(List.of("OPEN", "OPEN", "OPEN", "CONNECTING", "CONNECTING", "CONNECTING", "CONNECTING"),
                 labStates(), "lab streams 1-7 with the page holding 3 connections");
