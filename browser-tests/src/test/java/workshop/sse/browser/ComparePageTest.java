@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import workshop.sse.core.launch.Launcher;
@@ -147,7 +148,7 @@ class ComparePageTest {
             try {
                 browser.await("column " + i + "'s wire view to stop",
                         d -> "true".equals(column.findElement(By.cssSelector(".wire")).getDomAttribute("data-done")));
-            } catch (org.openqa.selenium.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new AssertionError("column " + i + "'s wire view did not stop; the page says: "
                         + text(column, ".wire-status") + " " + text(column, ".wire-countdown"), e);
             }

@@ -159,7 +159,7 @@ abstract class WorkshopPageTck {
         browser.find("#lab-count").clear();
         browser.find("#lab-count").sendKeys("7");
         browser.find("#lab-open").click();
-        // counted, not indexed: the lab's list may not be drawn yet; a busy machine's TLS handshakes get 20 s
+        // counted, not indexed: the lab's list may not be drawn yet; a busy machine gets 20 s
         browser.await(() -> "lab streams 1-3 OPEN; the lab shows " + labStates(), Duration.ofSeconds(20),
                 d -> labStates().stream().limit(3).filter("OPEN"::equals).count() == 3);
         Thread.sleep(1_500); // long enough for a seventh connection to have opened, were there no limit
